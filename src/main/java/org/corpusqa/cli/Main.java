@@ -1,0 +1,56 @@
+package org.corpusqa.cli;
+
+import java.io.PrintWriter;
+import org.corpusqa.config.ConfigException;
+import org.corpusqa.model.ModelBundleException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code corpus-qa} command line; {@code jobs/corpus-qa} starts it through spark-submit. */
+@Command(
+    name = "corpus-qa",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Extractive question answering over document corpora on Spark.",
+    subcommands = {RunCommand.class, SqlCommand.class})
+public final class Main implements Runnable {
+  /** Exit status of a configuration error: nothing was read or written. */
+  public static final int CONFIG_ERROR = 2;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(Main::handle);
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.err);
+  }
+
+  private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    if (e instanceof ConfigException || e instanceof ModelBundleException || e instanceof IllegalArgumentException) {
+      err.println("corpus-qa: " + e.getMessage());
+      err.flush();
+      return CONFIG_ERROR;
+    }
+    err.println("corpus-qa: failed: " + e);
+    e.printStackTrace(err);
+    err.flush();
+    return 1;
+  }
+
+  /** Reads the version from the job jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"corpus-qa " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package org.corpusqa.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.QueriesFile;
+import org.corpusqa.io.InputFormat;
+import org.corpusqa.job.AnswerJob;
+import org.corpusqa.job.RunOptions;
+import org.corpusqa.job.RunSummary;
+import org.corpusqa.qa.EngineOptions;
+import org.corpusqa.qa.Query;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code corpus-qa run}: answers the queries over a corpus into the answers table. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Answer every query for every document and merge the answers into the table.")
+final class RunCommand implements Callable<Integer> {
+  @Option(names = "--input", required = true, description = "Corpus path or URI (file:, hdfs:, s3a:).")
+  String input;
+
+  @Option(names = "--input-format", defaultValue = "parquet",
+      description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  String inputFormat;
+
+  @Option(names = "--queries", required = true, description = "Queries YAML file.")
+  Path queries;
+
+  @Option(names = "--model", required = true, description = "Model bundle directory or URI.")
+  String model;
+
+  @Option(names = "--table", defaultValue = "answers", description = "Answers table (default: ${DEFAULT-VALUE}).")
+  String table;
+
+  @Option(names = "--warehouse", defaultValue = "warehouse",
+      description = "Warehouse of the local Iceberg catalog (default: ${DEFAULT-VALUE}).")
+  String warehouse;
+
+  @Option(names = "--explain", description = "Directory for per-window logits and offsets (JSON lines).")
+  String explain;
+
+  @Option(names = "--explain-limit", defaultValue = "100",
+      description = "Documents to explain (default: ${DEFAULT-VALUE}).")
+  int explainLimit;
+
+  @Option(names = "--id-column", defaultValue = "doc_id", description = "Document id column (default: ${DEFAULT-VALUE}).")
+  String idColumn;
+
+  @Option(names = "--text-column", defaultValue = "text", description = "Document text column (default: ${DEFAULT-VALUE}).")
+  String textColumn;
+
+  @Option(names = "--max-batch-tokens", defaultValue = "4096",
+      description = "Cap on rows x padded length of a model batch (default: ${DEFAULT-VALUE}).")
+  int maxBatchTokens;
+
+  @Override
+  public Integer call() {
+    InputFormat format = parseFormat(inputFormat);
+    if (explainLimit < 1) {
+      throw new ConfigException("Cannot use --explain-limit: must be at least 1, got: " + explainLimit);
+    }
+    List<Query> parsed = QueriesFile.read(queries);
+    EngineOptions engine =
+        new EngineOptions(maxBatchTokens, EngineOptions.DEFAULTS.maxBatchRows(), EngineOptions.DEFAULTS.lookaheadWindows());
+    RunOptions options =
+        new RunOptions(input, format, idColumn, textColumn, parsed, model, table, explain, explainLimit, engine);
+    SparkSession spark = Sessions.create("corpus-qa run", warehouse);
+    try {
+      RunSummary summary = new AnswerJob(spark, options).run();
+      System.out.println(summary);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static InputFormat parseFormat(String value) {
+    for (InputFormat f : InputFormat.values()) {
+      if (f.sparkName().equals(value)) {
+        return f;
+      }
+    }
+    throw new ConfigException(
+        "Cannot use --input-format: must be one of parquet, json, csv, orc, got: " + value);
+  }
+}

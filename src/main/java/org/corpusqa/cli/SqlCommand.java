@@ -1,0 +1,88 @@
+package org.corpusqa.cli;
+
+import java.io.PrintStream;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.corpusqa.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code corpus-qa sql}: runs Spark SQL against the output catalog. */
+@Command(
+    name = "sql",
+    mixinStandardHelpOptions = true,
+    description = "Run a Spark SQL query against the corpus-qa catalog and print the result.")
+final class SqlCommand implements Callable<Integer> {
+  enum Format {
+    TABLE,
+    JSON,
+    CSV
+  }
+
+  @Parameters(index = "0", description = "The query, e.g. \"SELECT * FROM answers LIMIT 10\".")
+  String query;
+
+  @Option(names = "--warehouse", defaultValue = "warehouse",
+      description = "Warehouse of the local Iceberg catalog (default: ${DEFAULT-VALUE}).")
+  String warehouse;
+
+  @Option(names = "--format", defaultValue = "table",
+      description = "table, json (one object per line) or csv (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--limit", defaultValue = "1000",
+      description = "Most rows printed in table format (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Override
+  public Integer call() {
+    Format chosen;
+    try {
+      chosen = Format.valueOf(format.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Cannot use --format: must be table, json or csv, got: " + format);
+    }
+    SparkSession spark = Sessions.create("corpus-qa sql", warehouse);
+    try {
+      Dataset<Row> result = spark.sql(query);
+      PrintStream out = System.out;
+      switch (chosen) {
+        case TABLE -> result.show(limit, false);
+        case JSON -> result.toJSON().toLocalIterator().forEachRemaining(out::println);
+        case CSV -> printCsv(result, out);
+      }
+      out.flush();
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static void printCsv(Dataset<Row> result, PrintStream out) {
+    out.println(String.join(",", java.util.Arrays.stream(result.columns()).map(SqlCommand::csvField).toList()));
+    Iterator<Row> rows = result.toLocalIterator();
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < row.length(); i++) {
+        if (i > 0) {
+          line.append(',');
+        }
+        line.append(row.isNullAt(i) ? "" : csvField(String.valueOf(row.get(i))));
+      }
+      out.println(line);
+    }
+  }
+
+  private static String csvField(String value) {
+    if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
+      return "\"" + value.replace("\"", "\"\"") + "\"";
+    }
+    return value;
+  }
+}

@@ -1,0 +1,220 @@
+package org.corpusqa.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.corpusqa.qa.DecodingSetting;
+import org.corpusqa.qa.DecodingSettings;
+import org.corpusqa.qa.Query;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads a queries file: optional {@code defaults} (any decoding setting) and a list of
+ * {@code queries}, each with an {@code id}, a {@code question} and optional per-query settings.
+ * Every error names the file and the line, and says what is accepted.
+ */
+public final class QueriesFile {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+  private static final Set<String> TOP_KEYS = Set.of("defaults", "queries");
+
+  private final String source;
+
+  private QueriesFile(String source) {
+    this.source = source;
+  }
+
+  public static List<Query> read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("Cannot read queries file " + file + ": no such file");
+    }
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return new QueriesFile(file.toString()).parse(reader, DecodingSettings.DEFAULTS);
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read queries file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses YAML text; {@code source} names it in messages. */
+  public static List<Query> parse(String source, String yaml) {
+    return new QueriesFile(source).parse(new java.io.StringReader(yaml), DecodingSettings.DEFAULTS);
+  }
+
+  private List<Query> parse(Reader reader, DecodingSettings base) {
+    Node root;
+    try {
+      root = new Yaml(new LoaderOptions()).compose(reader);
+    } catch (YAMLException e) {
+      throw new ConfigException("Cannot read queries file " + source + ": not valid YAML: " + firstLine(e.getMessage()));
+    }
+    if (root == null) {
+      throw new ConfigException("Cannot read queries file " + source + ": it is empty; list your questions under 'queries:'");
+    }
+    MappingNode top = mapping(root, "the file");
+    DecodingSettings defaults = base;
+    SequenceNode queries = null;
+    for (NodeTuple entry : entries(top, TOP_KEYS)) {
+      String key = keyOf(entry);
+      if (key.equals("defaults")) {
+        defaults = settings(mapping(entry.getValueNode(), "defaults"), base, Set.of());
+      } else {
+        if (!(entry.getValueNode() instanceof SequenceNode seq)) {
+          throw error(entry.getValueNode(), "'queries' must be a list of {id, question}");
+        }
+        queries = seq;
+      }
+    }
+    if (queries == null || queries.getValue().isEmpty()) {
+      throw error(root, "no queries; add a list 'queries:' of {id, question}");
+    }
+    List<Query> result = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (Node item : queries.getValue()) {
+      Query query = query(mapping(item, "a query"), defaults);
+      if (!ids.add(query.id())) {
+        throw error(item, "duplicate query id '" + query.id() + "'; ids must be unique");
+      }
+      result.add(query);
+    }
+    return List.copyOf(result);
+  }
+
+  private Query query(MappingNode node, DecodingSettings defaults) {
+    String id = null;
+    String question = null;
+    for (NodeTuple entry : entries(node, null)) {
+      String key = keyOf(entry);
+      if (key.equals("id")) {
+        id = string(entry.getValueNode(), "id");
+        if (!ID.matcher(id).matches()) {
+          throw error(entry.getValueNode(), "id must be letters, digits, '_', '.' or '-' (at most 128), got: '" + id + "'");
+        }
+      } else if (key.equals("question")) {
+        question = string(entry.getValueNode(), "question");
+        if (question.isBlank()) {
+          throw error(entry.getValueNode(), "question must not be empty");
+        }
+      }
+    }
+    if (id == null) {
+      throw error(node, "query has no 'id'");
+    }
+    if (question == null) {
+      throw error(node, "query '" + id + "' has no 'question'");
+    }
+    DecodingSettings settings = settings(node, defaults, Set.of("id", "question"));
+    return new Query(id, question, settings);
+  }
+
+  /** Applies the decoding keys of {@code node}; {@code otherKeys} are allowed and skipped. */
+  private DecodingSettings settings(MappingNode node, DecodingSettings base, Set<String> otherKeys) {
+    DecodingSettings settings = base;
+    for (NodeTuple entry : node.getValue()) {
+      String key = keyOf(entry);
+      if (otherKeys.contains(key)) {
+        continue;
+      }
+      Node value = entry.getValueNode();
+      DecodingSetting setting =
+          DecodingSetting.fromKey(key)
+              .orElseThrow(
+                  () ->
+                      error(
+                          entry.getKeyNode(),
+                          "unknown key '" + key + "'; use "
+                              + (otherKeys.isEmpty() ? "" : String.join(", ", otherKeys.stream().sorted().toList()) + ", ")
+                              + DecodingSetting.allKeys()));
+      Object parsed = setting.isFlag() ? bool(value, key) : integer(value, setting);
+      try {
+        settings = settings.with(setting, parsed);
+      } catch (IllegalArgumentException e) {
+        throw error(value, e.getMessage());
+      }
+    }
+    return settings;
+  }
+
+  private List<NodeTuple> entries(MappingNode node, Set<String> allowed) {
+    Set<String> seen = new HashSet<>();
+    for (NodeTuple entry : node.getValue()) {
+      String key = keyOf(entry);
+      if (!seen.add(key)) {
+        throw error(entry.getKeyNode(), "key '" + key + "' appears twice");
+      }
+      if (allowed != null && !allowed.contains(key)) {
+        throw error(entry.getKeyNode(), "unknown key '" + key + "'; use defaults, queries");
+      }
+    }
+    return node.getValue();
+  }
+
+  private String keyOf(NodeTuple entry) {
+    if (!(entry.getKeyNode() instanceof ScalarNode scalar)) {
+      throw error(entry.getKeyNode(), "keys must be plain names");
+    }
+    return scalar.getValue();
+  }
+
+  private MappingNode mapping(Node node, String what) {
+    if (!(node instanceof MappingNode mapping)) {
+      throw error(node, what + " must be a mapping of key: value");
+    }
+    return mapping;
+  }
+
+  private String string(Node node, String key) {
+    if (!(node instanceof ScalarNode scalar) || scalar.getTag().equals(Tag.NULL)) {
+      throw error(node, key + " must be a string");
+    }
+    return scalar.getValue();
+  }
+
+  private int integer(Node node, DecodingSetting setting) {
+    if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.INT)) {
+      try {
+        return setting.checkRange(Integer.parseInt(scalar.getValue().replace("_", "")));
+      } catch (NumberFormatException e) {
+        // Falls through to the message below: too large for an int.
+      } catch (IllegalArgumentException e) {
+        throw error(node, e.getMessage());
+      }
+    }
+    throw error(node, String.format("Cannot set %s: must be an integer between %d and %d, got: %s",
+        setting.key(), setting.min(), setting.max(), describe(node)));
+  }
+
+  private boolean bool(Node node, String key) {
+    if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.BOOL)) {
+      return Boolean.parseBoolean(scalar.getValue().toLowerCase(java.util.Locale.ROOT))
+          || scalar.getValue().equalsIgnoreCase("yes") || scalar.getValue().equalsIgnoreCase("on");
+    }
+    throw error(node, "Cannot set " + key + ": must be true or false, got: " + describe(node));
+  }
+
+  private static String describe(Node node) {
+    return node instanceof ScalarNode scalar ? scalar.getValue() : node.getNodeId().name();
+  }
+
+  private ConfigException error(Node node, String message) {
+    int line = node.getStartMark().getLine() + 1;
+    return new ConfigException("Cannot read queries file " + source + ": line " + line + ": " + message);
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.strip().replace('\n', ' ');
+  }
+}

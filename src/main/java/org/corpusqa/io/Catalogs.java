@@ -1,0 +1,54 @@
+package org.corpusqa.io;
+
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The Spark settings of the Iceberg catalog that holds the output tables. The catalog is named
+ * {@value #NAME} and is Spark's default, so tables are named plainly ({@code answers}). Settings the
+ * user gave (for a Hive, Glue, REST or JDBC catalog) win over the local Hadoop catalog default.
+ */
+public final class Catalogs {
+  public static final String NAME = "corpusqa";
+  static final String PREFIX = "spark.sql.catalog." + NAME;
+  private static final String ICEBERG_EXTENSIONS =
+      "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
+
+  private Catalogs() {}
+
+  /**
+   * @param userConf Spark settings already given (spark-submit --conf, properties files)
+   * @param warehouse the Hadoop catalog's warehouse: a path or a Hadoop file system URI
+   * @return the settings to add; none that the user has set
+   */
+  public static Map<String, String> settings(Map<String, String> userConf, String warehouse) {
+    Map<String, String> wanted = new TreeMap<>();
+    // MERGE INTO needs Iceberg's SQL extensions; keep any the user already has.
+    String extensions = userConf.getOrDefault("spark.sql.extensions", "");
+    if (!extensions.contains(ICEBERG_EXTENSIONS)) {
+      wanted.put(
+          "spark.sql.extensions",
+          extensions.isBlank() ? ICEBERG_EXTENSIONS : extensions + "," + ICEBERG_EXTENSIONS);
+    }
+    wanted.put("spark.sql.defaultCatalog", NAME);
+    if (!userConf.containsKey(PREFIX)) {
+      wanted.put(PREFIX, "org.apache.iceberg.spark.SparkCatalog");
+      wanted.put(PREFIX + ".type", "hadoop");
+      wanted.put(PREFIX + ".warehouse", warehouseUri(warehouse));
+    }
+    for (String key : userConf.keySet()) {
+      if (!key.equals("spark.sql.extensions")) {
+        wanted.remove(key);
+      }
+    }
+    return wanted;
+  }
+
+  static String warehouseUri(String warehouse) {
+    if (warehouse.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") && !warehouse.matches("^[A-Za-z]:\\\\.*")) {
+      return warehouse;
+    }
+    return Paths.get(warehouse).toAbsolutePath().normalize().toUri().toString();
+  }
+}

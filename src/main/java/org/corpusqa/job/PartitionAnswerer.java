@@ -1,0 +1,171 @@
+package org.corpusqa.job;
+
+import ai.djl.Device;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.util.ArrayDeque;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
+import org.corpusqa.model.BundleLocator;
+import org.corpusqa.model.ModelBundle;
+import org.corpusqa.model.ModelCache;
+import org.corpusqa.model.QaModel;
+import org.corpusqa.qa.Answer;
+import org.corpusqa.qa.AnswerStream;
+import org.corpusqa.qa.Document;
+import org.corpusqa.qa.ForwardPass;
+import org.corpusqa.qa.QaEngine;
+import org.corpusqa.qa.QaResult;
+import org.corpusqa.qa.WindowObserver;
+
+/**
+ * The partition function of {@code run}: streams a partition's (doc_id, text) rows through the QA
+ * engine and streams out one answers row per (document, question, rank). The model is shared by
+ * every task of the executor JVM; each task has its own forward pass, closed when the task ends.
+ */
+final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+
+  private final AnswerTask task;
+  private final LongAccumulator documents;
+  private final LongAccumulator windows;
+
+  PartitionAnswerer(AnswerTask task, LongAccumulator documents, LongAccumulator windows) {
+    this.task = task;
+    this.documents = documents;
+    this.windows = windows;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    TaskContext context = TaskContext.get();
+    ModelCache.configureEngine(context == null ? 1 : context.cpus());
+    ModelBundle bundle =
+        ModelBundle.open(
+            BundleLocator.localDirectory(task.modelUri(), task.hadoopConf().toConfiguration()));
+    if (!bundle.sha256().equals(task.modelSha256())) {
+      throw new IllegalStateException(
+          "Model bundle " + task.modelUri() + " changed during the run: sha256 " + bundle.sha256()
+              + " on this executor, " + task.modelSha256() + " on the driver; rerun the job");
+    }
+    QaModel model = ModelCache.get(bundle, Device.cpu());
+    QaEngine engine =
+        new QaEngine(model.tokenizer(), task.queries(), bundle.manifest().maxSeqLen(), task.engineOptions());
+    ForwardPass forward = model.newForwardPass();
+    ExplainWriter explain =
+        task.explainDirectory() == null
+            ? null
+            : new ExplainWriter(
+                task.explainDirectory(), task.explainDocIds(),
+                context == null ? 0 : context.partitionId(),
+                context == null ? 0 : context.taskAttemptId(),
+                task.hadoopConf().toConfiguration());
+    if (context != null) {
+      context.addTaskCompletionListener(
+          (TaskContext done) -> {
+            forward.close();
+            if (explain != null) {
+              explain.close();
+            }
+          });
+    }
+    Iterator<Document> documentsIn =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return rows.hasNext();
+          }
+
+          @Override
+          public Document next() {
+            Row row = rows.next();
+            documents.add(1);
+            return new Document(row.getString(0), row.getString(1) == null ? "" : row.getString(1));
+          }
+        };
+    AnswerStream stream =
+        engine.answer(documentsIn, forward, explain == null ? WindowObserver.NONE : explain);
+    return new AnswerRows(stream, explain);
+  }
+
+  /** Flattens results into rows; publishes the explain file once the partition is exhausted. */
+  private final class AnswerRows implements Iterator<Row> {
+    private final AnswerStream stream;
+    private final ExplainWriter explain;
+    private final ArrayDeque<Row> buffered = new ArrayDeque<>();
+    private final Timestamp processedAt;
+    private long windowsReported;
+    private boolean finished;
+
+    AnswerRows(AnswerStream stream, ExplainWriter explain) {
+      this.stream = stream;
+      this.explain = explain;
+      this.processedAt = new Timestamp(task.processedAtMicros() / 1000);
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (buffered.isEmpty() && stream.hasNext()) {
+        QaResult result = stream.next();
+        String textSha = sha256(result.document().text());
+        for (Answer answer : result.answers()) {
+          buffered.add(toRow(result, answer, textSha));
+        }
+      }
+      long done = stream.stats().windows();
+      windows.add(done - windowsReported);
+      windowsReported = done;
+      if (buffered.isEmpty() && !finished) {
+        finished = true;
+        if (explain != null) {
+          explain.commit();
+        }
+      }
+      return !buffered.isEmpty();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return buffered.poll();
+    }
+
+    private Row toRow(QaResult result, Answer answer, String textSha) {
+      return RowFactory.create(
+          result.docId(),
+          result.query().id(),
+          result.query().question(),
+          answer.rank(),
+          answer.text(),
+          answer.startChar(),
+          answer.endChar(),
+          answer.score(),
+          result.nullScore(),
+          answer.reason() == null ? null : answer.reason().name(),
+          textSha,
+          task.modelName(),
+          task.modelSha256(),
+          task.runId(),
+          processedAt);
+    }
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

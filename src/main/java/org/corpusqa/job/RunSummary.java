@@ -1,0 +1,17 @@
+package org.corpusqa.job;
+
+/** What a run did, for the log and the command line. */
+public record RunSummary(
+    String runId, String table, long documents, long answerRows, long windows, double seconds) {
+
+  public double windowsPerSecond() {
+    return seconds > 0 ? windows / seconds : 0;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "run %s: %d documents, %d answer rows, %d windows in %.1f s (%.1f windows/s) -> %s",
+        runId, documents, answerRows, windows, seconds, windowsPerSecond(), table);
+  }
+}

@@ -1,0 +1,33 @@
+package org.corpusqa.model;
+
+import ai.djl.Device;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One loaded model per JVM, bundle sha256 and device: every Spark task of an executor shares it,
+ * so the model is read and checked once per executor, not once per partition.
+ */
+public final class ModelCache {
+  private static final Map<String, QaModel> MODELS = new ConcurrentHashMap<>();
+
+  private ModelCache() {}
+
+  /**
+   * Sets the PyTorch engine's defaults before its first use in this JVM: offline (never download
+   * native libraries: the CPU one comes from the job jar), no graph-executor profiling (it
+   * re-optimises for every new input shape, and window batches vary in length), and the given
+   * number of intra-op threads (one Spark task's cores; tasks run side by side).
+   */
+  public static void configureEngine(int intraOpThreads) {
+    System.setProperty("ai.djl.offline", "true");
+    System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Math.max(1, intraOpThreads)));
+  }
+
+  public static QaModel get(ModelBundle bundle, Device device) {
+    return MODELS.computeIfAbsent(
+        bundle.sha256() + "@" + device, key -> QaModel.load(bundle, device));
+  }
+}

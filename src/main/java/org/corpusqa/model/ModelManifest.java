@@ -1,0 +1,94 @@
+package org.corpusqa.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code corpusqa-model.json}: what a bundle's model is and how to call it.
+ *
+ * @param name a human name, written into every answer row
+ * @param version a human version
+ * @param inputs the tensors the model's forward takes, in its argument order
+ * @param maxSeqLen the longest window the model takes
+ */
+public record ModelManifest(String name, String version, List<ModelInput> inputs, int maxSeqLen) {
+  public static final String FILE_NAME = "corpusqa-model.json";
+  static final String TASK = "question-answering";
+  private static final Set<String> KEYS =
+      Set.of("task", "name", "version", "inputs", "max_seq_len", "architecture", "created_by");
+
+  /** Reads and checks the manifest; every message names the file and what to change. */
+  static ModelManifest read(Path file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw invalid(file, "it is not valid JSON (" + e.getOriginalMessage() + ")");
+    } catch (IOException e) {
+      throw invalid(file, "it cannot be read (" + e.getMessage() + ")");
+    }
+    if (root == null || !root.isObject()) {
+      throw invalid(file, "it must be a JSON object");
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!KEYS.contains(key)) {
+        throw invalid(
+            file, "unknown key '" + key + "'; use only " + String.join(", ", KEYS.stream().sorted().toList()));
+      }
+    }
+    String task = text(file, root, "task");
+    if (!TASK.equals(task)) {
+      throw invalid(file, "task must be '" + TASK + "', got: " + task);
+    }
+    String name = text(file, root, "name");
+    String version = root.hasNonNull("version") ? root.get("version").asText() : "";
+    JsonNode maxSeqLen = root.get("max_seq_len");
+    if (maxSeqLen == null || !maxSeqLen.isInt() || maxSeqLen.asInt() < 8) {
+      throw invalid(file, "max_seq_len must be an integer of at least 8, got: " + maxSeqLen);
+    }
+    return new ModelManifest(name, version, inputs(file, root.get("inputs")), maxSeqLen.asInt());
+  }
+
+  private static List<ModelInput> inputs(Path file, JsonNode node) {
+    if (node == null || !node.isArray() || node.isEmpty()) {
+      throw invalid(
+          file, "inputs must be a list of the model's inputs, e.g. [\"input_ids\", \"attention_mask\"]");
+    }
+    List<ModelInput> inputs = new ArrayList<>();
+    for (JsonNode item : node) {
+      ModelInput input =
+          ModelInput.fromKey(item.asText())
+              .orElseThrow(
+                  () -> invalid(file, "unknown input '" + item.asText() + "'; use " + ModelInput.allKeys()));
+      if (inputs.contains(input)) {
+        throw invalid(file, "input '" + input.key() + "' is listed twice");
+      }
+      inputs.add(input);
+    }
+    for (ModelInput required : List.of(ModelInput.INPUT_IDS, ModelInput.ATTENTION_MASK)) {
+      if (!inputs.contains(required)) {
+        throw invalid(file, "inputs must include '" + required.key() + "', got: " + node);
+      }
+    }
+    return List.copyOf(inputs);
+  }
+
+  private static String text(Path file, JsonNode root, String key) {
+    JsonNode node = root.get(key);
+    if (node == null || !node.isTextual() || node.asText().isBlank()) {
+      throw invalid(file, key + " must be a non-empty string");
+    }
+    return node.asText();
+  }
+
+  private static ModelBundleException invalid(Path file, String reason) {
+    return new ModelBundleException("Cannot load model bundle: " + file + " is invalid: " + reason);
+  }
+}

@@ -1,0 +1,231 @@
+package org.corpusqa.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
+import ai.djl.util.PairList;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.corpusqa.qa.BatchLogits;
+import org.corpusqa.qa.ForwardPass;
+import org.corpusqa.qa.QaTokenizer;
+import org.corpusqa.qa.WindowBatch;
+
+/**
+ * A bundle's model and tokenizer, loaded on one device. Thread-safe: share one per JVM and device
+ * (see {@link ModelCache}) and give each thread its own {@link #newForwardPass()}.
+ */
+public final class QaModel implements AutoCloseable {
+  private final ModelBundle bundle;
+  private final Device device;
+  private final Model model;
+  private final QaTokenizer tokenizer;
+
+  private QaModel(ModelBundle bundle, Device device, Model model, QaTokenizer tokenizer) {
+    this.bundle = bundle;
+    this.device = device;
+    this.model = model;
+    this.tokenizer = tokenizer;
+  }
+
+  /**
+   * Loads the bundle's TorchScript model and tokenizer, and checks them: the model's forward must
+   * take exactly the manifest's inputs and return start and end logits of shape [batch, tokens].
+   */
+  public static QaModel load(ModelBundle bundle, Device device) {
+    QaTokenizer tokenizer;
+    try {
+      tokenizer = QaTokenizer.load(bundle.directory().resolve(ModelBundle.TOKENIZER_FILE));
+    } catch (IOException | RuntimeException e) {
+      throw new ModelBundleException(
+          "Cannot load model bundle "
+              + bundle.directory()
+              + ": tokenizer.json is not a Hugging Face tokenizer ("
+              + e.getMessage()
+              + "); copy the model's own tokenizer.json into the bundle",
+          e);
+    }
+    Model model = Model.newInstance(bundle.manifest().name(), device, "PyTorch");
+    try {
+      model.load(bundle.directory(), "model");
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      model.close();
+      tokenizer.close();
+      throw new ModelBundleException(
+          "Cannot load model bundle "
+              + bundle.directory()
+              + ": model.pt is not a TorchScript model that this PyTorch can load ("
+              + e.getMessage()
+              + "); export it with tools/export-hf-model.py",
+          e);
+    }
+    QaModel qaModel = new QaModel(bundle, device, model, tokenizer);
+    try {
+      qaModel.checkInputs();
+      qaModel.checkOutputs();
+    } catch (RuntimeException e) {
+      qaModel.close();
+      throw e;
+    }
+    return qaModel;
+  }
+
+  public ModelBundle bundle() {
+    return bundle;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  public QaTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  /** A forward pass for one thread; close it when the thread's work is done. */
+  public ForwardPass newForwardPass() {
+    Predictor<WindowBatch, BatchLogits> predictor = model.newPredictor(new LogitsTranslator());
+    return new ForwardPass() {
+      @Override
+      public BatchLogits forward(WindowBatch batch) {
+        try {
+          return predictor.predict(batch);
+        } catch (TranslateException e) {
+          throw new IllegalStateException("Model forward pass failed on a batch of " + batch.rows()
+              + " windows of " + batch.paddedLength() + " tokens", e);
+        }
+      }
+
+      @Override
+      public void close() {
+        predictor.close();
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    model.close();
+    tokenizer.close();
+  }
+
+  private void checkInputs() {
+    Block block = model.getBlock();
+    if (!(block instanceof PtSymbolBlock symbolBlock)) {
+      return;
+    }
+    PairList<String, Shape> described = symbolBlock.describeInput();
+    if (described == null || described.isEmpty()) {
+      return;
+    }
+    List<String> taken = new ArrayList<>(described.keys());
+    List<String> listed = bundle.manifest().inputs().stream().map(ModelInput::key).toList();
+    if (!taken.equals(listed)) {
+      throw new ModelBundleException(
+          "Cannot load model bundle "
+              + bundle.directory()
+              + ": corpusqa-model.json lists inputs "
+              + listed
+              + " but model.pt's forward takes "
+              + taken
+              + "; set \"inputs\" in corpusqa-model.json to the model's forward arguments, in order");
+    }
+  }
+
+  /** Runs one short window to check that the model returns start and end logits per token. */
+  private void checkOutputs() {
+    int length = 4;
+    try (NDManager manager = model.getNDManager().newSubManager();
+        Predictor<NDList, NDList> probe = model.newPredictor(new ai.djl.translate.NoopTranslator())) {
+      NDList inputs = new NDList();
+      for (ModelInput input : bundle.manifest().inputs()) {
+        inputs.add(manager.ones(new Shape(1, length), ai.djl.ndarray.types.DataType.INT64));
+      }
+      NDList outputs = probe.predict(inputs);
+      List<Shape> shapes = outputs.stream().map(NDArray::getShape).toList();
+      boolean ok =
+          outputs.size() >= 2
+              && shapes.get(0).equals(new Shape(1, length))
+              && shapes.get(1).equals(new Shape(1, length));
+      if (!ok) {
+        throw new ModelBundleException(
+            "Cannot load model bundle "
+                + bundle.directory()
+                + ": model.pt must return (start_logits, end_logits), each of shape [batch, tokens],"
+                + " got shapes "
+                + shapes
+                + " for one window of 4 tokens; export an AutoModelForQuestionAnswering with"
+                + " tools/export-hf-model.py");
+      }
+    } catch (TranslateException e) {
+      throw new ModelBundleException(
+          "Cannot load model bundle "
+              + bundle.directory()
+              + ": model.pt failed on a probe window with inputs "
+              + bundle.manifest().inputs().stream().map(ModelInput::key).toList()
+              + " ("
+              + rootMessage(e)
+              + "); check \"inputs\" in corpusqa-model.json",
+          e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    String message = String.valueOf(t.getMessage());
+    int newline = message.indexOf('\n');
+    return newline > 0 ? message.substring(0, newline) : message;
+  }
+
+  /** Turns a window batch into the model's input tensors and its outputs into logits arrays. */
+  private final class LogitsTranslator implements Translator<WindowBatch, BatchLogits> {
+    /** Windows arrive already batched and padded; DJL must not add a batch dimension. */
+    @Override
+    public ai.djl.translate.Batchifier getBatchifier() {
+      return null;
+    }
+
+    @Override
+    public NDList processInput(TranslatorContext ctx, WindowBatch batch) {
+      NDManager manager = ctx.getNDManager();
+      Shape shape = new Shape(batch.rows(), batch.paddedLength());
+      NDList inputs = new NDList(bundle.manifest().inputs().size());
+      for (ModelInput input : bundle.manifest().inputs()) {
+        long[] data =
+            switch (input) {
+              case INPUT_IDS -> batch.inputIds();
+              case ATTENTION_MASK -> batch.attentionMask();
+              case TOKEN_TYPE_IDS -> batch.tokenTypeIds();
+            };
+        inputs.add(manager.create(data, shape));
+      }
+      return inputs;
+    }
+
+    @Override
+    public BatchLogits processOutput(TranslatorContext ctx, NDList outputs) {
+      return new BatchLogits(toFloats(outputs.get(0)), toFloats(outputs.get(1)));
+    }
+
+    private float[] toFloats(NDArray array) {
+      if (array.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+        array = array.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+      }
+      return array.toFloatArray();
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package org.corpusqa.qa;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * The engine's loop for one stream of documents: gathers up to {@code lookahead} windows across
+ * documents and questions, sorts them by length so that batches need little padding, cuts batches
+ * under the token budget, runs the model, decodes each window, and hands out each (document,
+ * question) result once its last window is decoded.
+ */
+public final class AnswerStream implements Iterator<QaResult> {
+  private final QaEngine engine;
+  private final Iterator<Document> documents;
+  private final ForwardPass model;
+  private final WindowObserver observer;
+  private final EngineOptions options;
+  private final ArrayDeque<QuestionWork> producing = new ArrayDeque<>();
+  private final ArrayDeque<QaResult> ready = new ArrayDeque<>();
+  private final List<Window> pending = new ArrayList<>();
+  private final EngineStats stats = new EngineStats();
+
+  AnswerStream(QaEngine engine, Iterator<Document> documents, ForwardPass model, WindowObserver observer) {
+    this.engine = engine;
+    this.documents = documents;
+    this.model = model;
+    this.observer = observer;
+    this.options = engine.options();
+  }
+
+  public EngineStats stats() {
+    return stats;
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (ready.isEmpty() && (documents.hasNext() || !producing.isEmpty())) {
+      gatherWindows();
+      runPending();
+    }
+    return !ready.isEmpty();
+  }
+
+  @Override
+  public QaResult next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return ready.poll();
+  }
+
+  private void gatherWindows() {
+    while (pending.size() < options.lookaheadWindows()) {
+      QuestionWork work = producing.peek();
+      if (work == null) {
+        if (!documents.hasNext()) {
+          return;
+        }
+        admit(documents.next());
+        continue;
+      }
+      pending.add(work.nextWindow());
+      if (!work.hasMoreWindows()) {
+        producing.poll();
+      }
+    }
+    stats.peakPendingWindows = Math.max(stats.peakPendingWindows, pending.size());
+  }
+
+  private void admit(Document document) {
+    long t0 = System.nanoTime();
+    TokenizedText context = engine.tokenizer().tokenize(document.text());
+    stats.tokenizeNanos += System.nanoTime() - t0;
+    stats.documents++;
+    for (QuestionWork work : engine.expand(document, context)) {
+      stats.questions++;
+      if (work.hasMoreWindows()) {
+        producing.add(work);
+      } else {
+        ready.add(work.finish());
+      }
+    }
+  }
+
+  private void runPending() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    pending.sort(Comparator.comparingInt(Window::length));
+    int from = 0;
+    while (from < pending.size()) {
+      int to = from + 1;
+      // Sorted ascending, so the window at `to` sets the padded length if it joins.
+      while (to < pending.size()
+          && to - from < options.maxBatchRows()
+          && (long) (to - from + 1) * pending.get(to).length() <= options.maxBatchTokens()) {
+        to++;
+      }
+      runBatch(pending.subList(from, to));
+      from = to;
+    }
+    pending.clear();
+  }
+
+  private void runBatch(List<Window> windows) {
+    WindowBatch batch = new WindowBatch(List.copyOf(windows), 0);
+    long t0 = System.nanoTime();
+    BatchLogits logits = model.forward(batch);
+    long t1 = System.nanoTime();
+    stats.forwardNanos += t1 - t0;
+    stats.batches++;
+    stats.windows += batch.rows();
+    stats.realTokens += batch.realTokens();
+    stats.paddedTokens += (long) batch.rows() * batch.paddedLength();
+    for (int row = 0; row < batch.rows(); row++) {
+      Window window = batch.windows().get(row);
+      int rowOffset = row * batch.paddedLength();
+      DecodingSettings settings = window.work().query().settings();
+      WindowDecoding decoding =
+          SpanDecoder.decode(
+              logits.start(),
+              logits.end(),
+              rowOffset,
+              window.contextStart(),
+              window.contextTo() - window.contextFrom(),
+              settings.maxAnswerLen(),
+              settings.topK());
+      observer.onWindow(window, logits, rowOffset);
+      QuestionWork work = window.work();
+      work.accept(window, decoding);
+      if (work.isComplete()) {
+        ready.add(work.finish());
+      }
+    }
+    stats.decodeNanos += System.nanoTime() - t1;
+  }
+}

@@ -1,0 +1,27 @@
+package org.corpusqa.qa;
+
+import java.io.Serializable;
+
+/**
+ * How the engine batches windows.
+ *
+ * @param maxBatchTokens cap on rows x padded length of one batch: memory grows with tokens, not rows
+ * @param maxBatchRows cap on rows of one batch
+ * @param lookaheadWindows windows gathered before they are sorted by length and cut into batches;
+ *     more gives less padding, fewer bounds memory (a document's windows are made as they are needed)
+ */
+public record EngineOptions(int maxBatchTokens, int maxBatchRows, int lookaheadWindows)
+    implements Serializable {
+
+  public static final EngineOptions DEFAULTS = new EngineOptions(4096, 64, 256);
+
+  public EngineOptions {
+    if (maxBatchTokens < 1 || maxBatchRows < 1 || lookaheadWindows < 1) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot batch: max_batch_tokens, max_batch_rows and lookahead_windows must be positive,"
+                  + " got: %d, %d, %d",
+              maxBatchTokens, maxBatchRows, lookaheadWindows));
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package org.corpusqa.qa;
+
+/** Counters of one answer stream: work done, padding, and where the time went. */
+public final class EngineStats {
+  long documents;
+  long questions;
+  long windows;
+  long batches;
+  long realTokens;
+  long paddedTokens;
+  int peakPendingWindows;
+  long tokenizeNanos;
+  long forwardNanos;
+  long decodeNanos;
+
+  public long documents() {
+    return documents;
+  }
+
+  public long questions() {
+    return questions;
+  }
+
+  public long windows() {
+    return windows;
+  }
+
+  public long batches() {
+    return batches;
+  }
+
+  public long realTokens() {
+    return realTokens;
+  }
+
+  public long paddedTokens() {
+    return paddedTokens;
+  }
+
+  /** Most windows held at once: bounded by the lookahead, whatever the documents' length. */
+  public int peakPendingWindows() {
+    return peakPendingWindows;
+  }
+
+  public long tokenizeNanos() {
+    return tokenizeNanos;
+  }
+
+  public long forwardNanos() {
+    return forwardNanos;
+  }
+
+  public long decodeNanos() {
+    return decodeNanos;
+  }
+
+  /** Real tokens over padded tokens: 1.0 means no padding at all. */
+  public double paddingEfficiency() {
+    return paddedTokens == 0 ? 1.0 : (double) realTokens / paddedTokens;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "documents=%d questions=%d windows=%d batches=%d padding_efficiency=%.3f"
+            + " tokenize_ms=%d forward_ms=%d decode_ms=%d",
+        documents, questions, windows, batches, paddingEfficiency(),
+        tokenizeNanos / 1_000_000, forwardNanos / 1_000_000, decodeNanos / 1_000_000);
+  }
+}

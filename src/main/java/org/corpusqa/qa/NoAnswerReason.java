@@ -1,0 +1,11 @@
+package org.corpusqa.qa;
+
+/** Why an answer row has no span. */
+public enum NoAnswerReason {
+  /** With {@code handle_impossible_answer}, "no answer" scored at least as high as this rank's spans. */
+  NO_ANSWER_PREFERRED,
+  /** No span in any window satisfied the constraints (context only, at most max_answer_len tokens). */
+  NO_VALID_SPAN,
+  /** The text has no tokens at all, so there was nothing to ask the model. */
+  EMPTY_TEXT
+}

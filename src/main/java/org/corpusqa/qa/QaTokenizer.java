@@ -1,0 +1,121 @@
+package org.corpusqa.qa;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The Hugging Face tokenizer as the engine uses it: each text is tokenized once, whole, without
+ * special tokens or truncation; windows are cut from those tokens afterwards, which is what the
+ * tokenizer's own overflow windows give, without holding them all at once.
+ */
+public final class QaTokenizer implements AutoCloseable {
+  private final HuggingFaceTokenizer tokenizer;
+  private final PairTemplate template;
+
+  private QaTokenizer(HuggingFaceTokenizer tokenizer) {
+    this.tokenizer = tokenizer;
+    this.template = readTemplate(tokenizer);
+  }
+
+  /** Loads {@code tokenizer.json}; the caller has checked that the file exists. */
+  public static QaTokenizer load(Path tokenizerJson) throws IOException {
+    HuggingFaceTokenizer tokenizer =
+        HuggingFaceTokenizer.builder()
+            .optTokenizerPath(tokenizerJson)
+            .optAddSpecialTokens(false)
+            .optTruncation(false)
+            .optPadding(false)
+            .optWithOverflowingTokens(false)
+            .build();
+    return new QaTokenizer(tokenizer);
+  }
+
+  public PairTemplate template() {
+    return template;
+  }
+
+  public TokenizedText tokenize(String text) {
+    Encoding encoding = tokenizer.encode(text, false, false);
+    long[] ids = encoding.getIds();
+    long[] words = encoding.getWordIds();
+    CharSpan[] spans = encoding.getCharTokenSpans();
+    int n = ids.length;
+    int[] tokenIds = new int[n];
+    int[] starts = new int[n];
+    int[] ends = new int[n];
+    int[] wordIds = new int[n];
+    OffsetConverter offsets = OffsetConverter.forText(text);
+    for (int i = 0; i < n; i++) {
+      tokenIds[i] = Math.toIntExact(ids[i]);
+      wordIds[i] = (int) words[i];
+      starts[i] = offsets.toStringIndex(spans[i].getStart());
+      ends[i] = offsets.toStringIndex(spans[i].getEnd());
+    }
+    return new TokenizedText(tokenIds, starts, ends, wordIds);
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+
+  /**
+   * Encodes a sample pair with special tokens and reads where they go: the tokens whose sequence id
+   * is neither 0 (question) nor 1 (context) are the special tokens.
+   */
+  private static PairTemplate readTemplate(HuggingFaceTokenizer tokenizer) {
+    Encoding pair = tokenizer.encode("a", "b", true, false);
+    long[] seq = pair.getSequenceIds();
+    long[] ids = pair.getIds();
+    long[] types = pair.getTypeIds();
+    int firstQuestion = indexOf(seq, 0, true);
+    int lastQuestion = indexOf(seq, 0, false);
+    int firstContext = indexOf(seq, 1, true);
+    int lastContext = indexOf(seq, 1, false);
+    if (firstQuestion < 0 || firstContext < 0 || firstContext < lastQuestion) {
+      throw new IllegalArgumentException(
+          "Cannot use tokenizer: it does not encode a pair as question then context, got sequence"
+              + " ids: "
+              + Arrays.toString(seq));
+    }
+    if (firstQuestion == 0) {
+      throw new IllegalArgumentException(
+          "Cannot use tokenizer: it adds no special token before the question, so there is no"
+              + " position to score \"no answer\" on; use the model's own tokenizer.json");
+    }
+    return new PairTemplate(
+        toInts(ids, 0, firstQuestion),
+        toInts(types, 0, firstQuestion),
+        toInts(ids, lastQuestion + 1, firstContext),
+        toInts(types, lastQuestion + 1, firstContext),
+        toInts(ids, lastContext + 1, ids.length),
+        toInts(types, lastContext + 1, ids.length),
+        (int) types[firstQuestion],
+        (int) types[firstContext]);
+  }
+
+  private static int indexOf(long[] values, long wanted, boolean first) {
+    int found = -1;
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == wanted) {
+        found = i;
+        if (first) {
+          break;
+        }
+      }
+    }
+    return found;
+  }
+
+  private static int[] toInts(long[] values, int from, int to) {
+    int[] out = new int[to - from];
+    for (int i = from; i < to; i++) {
+      out[i - from] = (int) values[i];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,67 @@
+package org.corpusqa.qa;
+
+import java.util.List;
+
+/**
+ * Windows padded to the longest among them, as row-major {@code [rows, paddedLength]} arrays of
+ * input ids, token type ids and attention mask.
+ */
+public final class WindowBatch {
+  private final List<Window> windows;
+  private final int paddedLength;
+  private final long[] inputIds;
+  private final long[] tokenTypeIds;
+  private final long[] attentionMask;
+  private final int realTokens;
+
+  WindowBatch(List<Window> windows, int padId) {
+    this.windows = windows;
+    int longest = 0;
+    int real = 0;
+    for (Window w : windows) {
+      longest = Math.max(longest, w.length());
+      real += w.length();
+    }
+    this.paddedLength = longest;
+    this.realTokens = real;
+    int size = windows.size() * longest;
+    this.inputIds = new long[size];
+    this.tokenTypeIds = new long[size];
+    this.attentionMask = new long[size];
+    for (int row = 0; row < windows.size(); row++) {
+      Window w = windows.get(row);
+      int offset = row * longest;
+      w.write(inputIds, tokenTypeIds, offset);
+      java.util.Arrays.fill(attentionMask, offset, offset + w.length(), 1L);
+      java.util.Arrays.fill(inputIds, offset + w.length(), offset + longest, padId);
+    }
+  }
+
+  public List<Window> windows() {
+    return windows;
+  }
+
+  public int rows() {
+    return windows.size();
+  }
+
+  public int paddedLength() {
+    return paddedLength;
+  }
+
+  public long[] inputIds() {
+    return inputIds;
+  }
+
+  public long[] tokenTypeIds() {
+    return tokenTypeIds;
+  }
+
+  public long[] attentionMask() {
+    return attentionMask;
+  }
+
+  public int realTokens() {
+    return realTokens;
+  }
+}

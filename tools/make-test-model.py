@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Builds an extractive-QA model with random weights in a real architecture, as a model bundle.
+
+BERT (takes token_type_ids) or DistilBERT (does not), sized by --layers/--hidden/--heads/
+--intermediate, with the vocabulary of a Hugging Face tokenizer.json, traced to TorchScript. The
+bundle (model.pt, tokenizer.json, corpusqa-model.json) loads in corpus-qa like an exported Hugging
+Face model. Random weights exercise everything but accuracy. Needs only PyTorch (Debian's
+python3-torch 1.13 is enough); no transformers. Example:
+
+  python3 tools/make-test-model.py --arch distilbert --layers 6 --hidden 768 --heads 12 \
+      --intermediate 3072 --tokenizer tokenizer.json --out /tmp/distilbert-base-random
+"""
+import argparse
+import json
+import math
+import os
+import shutil
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+# Additive mask value for padding positions: large enough to zero a softmax, small enough for fp16.
+MASKED = -10000.0
+
+
+class SelfAttention(nn.Module):
+    def __init__(self, hidden, heads):
+        super().__init__()
+        if hidden % heads != 0:
+            raise SystemExit(f"--hidden {hidden} must be a multiple of --heads {heads}")
+        self.heads = heads
+        self.head_dim = hidden // heads
+        self.query = nn.Linear(hidden, hidden)
+        self.key = nn.Linear(hidden, hidden)
+        self.value = nn.Linear(hidden, hidden)
+        self.out = nn.Linear(hidden, hidden)
+
+    def forward(self, x, additive_mask):
+        batch = x.size(0)
+
+        def split(t):
+            return t.view(batch, -1, self.heads, self.head_dim).transpose(1, 2)
+
+        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+        weights = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim) + additive_mask
+        context = torch.matmul(F.softmax(weights, dim=-1), v)
+        return self.out(context.transpose(1, 2).reshape(batch, -1, self.heads * self.head_dim))
+
+
+class EncoderLayer(nn.Module):
+    """A post-LayerNorm transformer layer, as in BERT and DistilBERT."""
+
+    def __init__(self, hidden, heads, intermediate):
+        super().__init__()
+        self.attention = SelfAttention(hidden, heads)
+        self.attention_norm = nn.LayerNorm(hidden, eps=1e-12)
+        self.ffn_in = nn.Linear(hidden, intermediate)
+        self.ffn_out = nn.Linear(intermediate, hidden)
+        self.output_norm = nn.LayerNorm(hidden, eps=1e-12)
+
+    def forward(self, x, additive_mask):
+        x = self.attention_norm(x + self.attention(x, additive_mask))
+        return self.output_norm(x + self.ffn_out(F.gelu(self.ffn_in(x))))
+
+
+class QuestionAnsweringModel(nn.Module):
+    def __init__(self, arch, vocab_size, layers, hidden, heads, intermediate, max_positions):
+        super().__init__()
+        self.arch = arch
+        self.word_embeddings = nn.Embedding(vocab_size, hidden)
+        self.position_embeddings = nn.Embedding(max_positions, hidden)
+        self.token_type_embeddings = nn.Embedding(2, hidden) if arch == "bert" else None
+        self.embedding_norm = nn.LayerNorm(hidden, eps=1e-12)
+        self.layers = nn.ModuleList(EncoderLayer(hidden, heads, intermediate) for _ in range(layers))
+        self.qa_outputs = nn.Linear(hidden, 2)
+        self.register_buffer("position_ids", torch.arange(max_positions).unsqueeze(0))
+
+    def encode(self, input_ids, attention_mask, token_type_ids=None):
+        positions = self.position_ids[:, : input_ids.size(1)]
+        x = self.word_embeddings(input_ids) + self.position_embeddings(positions)
+        if token_type_ids is not None:
+            x = x + self.token_type_embeddings(token_type_ids)
+        x = self.embedding_norm(x)
+        additive_mask = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * MASKED
+        for layer in self.layers:
+            x = layer(x, additive_mask)
+        logits = self.qa_outputs(x)
+        return logits[..., 0].contiguous(), logits[..., 1].contiguous()
+
+
+class BertForQA(QuestionAnsweringModel):
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        return self.encode(input_ids, attention_mask, token_type_ids)
+
+
+class DistilBertForQA(QuestionAnsweringModel):
+    def forward(self, input_ids, attention_mask):
+        return self.encode(input_ids, attention_mask)
+
+
+def vocab_size_of(tokenizer):
+    model = tokenizer["model"]
+    vocab = model.get("vocab")
+    if isinstance(vocab, dict):  # WordPiece, BPE
+        ids = list(vocab.values())
+    elif isinstance(vocab, list):  # Unigram (XLM-R): [[piece, score], ...]
+        ids = [len(vocab) - 1]
+    else:
+        raise SystemExit("tokenizer.json has no model.vocab: cannot size the embeddings")
+    ids += [t["id"] for t in tokenizer.get("added_tokens", [])]
+    return max(ids) + 1
+
+
+def initialise(model, seed, logit_scale):
+    torch.manual_seed(seed)
+    for module in model.modules():
+        if isinstance(module, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(module.weight, mean=0.0, std=0.02)
+        if isinstance(module, nn.Linear):
+            nn.init.zeros_(module.bias)
+    # Wider QA-head weights give logits with a spread like a trained model's (a few units), so that
+    # answers and scores differ clearly between spans instead of being nearly uniform.
+    hidden = model.qa_outputs.in_features
+    nn.init.normal_(model.qa_outputs.weight, mean=0.0, std=logit_scale / math.sqrt(hidden))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--arch", choices=["bert", "distilbert"], required=True)
+    p.add_argument("--layers", type=int, default=2)
+    p.add_argument("--hidden", type=int, default=32)
+    p.add_argument("--heads", type=int, default=2)
+    p.add_argument("--intermediate", type=int, default=64)
+    p.add_argument("--max-positions", type=int, default=512)
+    p.add_argument("--max-seq-len", type=int, default=384, help="windows the bundle asks for")
+    p.add_argument("--tokenizer", required=True, help="a Hugging Face tokenizer.json")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--logit-scale", type=float, default=2.0)
+    p.add_argument("--name", help="model name in the bundle (default: derived from the shape)")
+    p.add_argument("--out", required=True, help="bundle directory to write")
+    args = p.parse_args()
+    if args.max_seq_len > args.max_positions:
+        raise SystemExit(f"--max-seq-len {args.max_seq_len} exceeds --max-positions {args.max_positions}")
+
+    with open(args.tokenizer, encoding="utf-8") as f:
+        tokenizer = json.load(f)
+    vocab_size = vocab_size_of(tokenizer)
+    cls = BertForQA if args.arch == "bert" else DistilBertForQA
+    model = cls(args.arch, vocab_size, args.layers, args.hidden, args.heads, args.intermediate,
+                args.max_positions)
+    initialise(model, args.seed, args.logit_scale)
+    model.eval()
+
+    inputs = ["input_ids", "attention_mask"] + (["token_type_ids"] if args.arch == "bert" else [])
+    generator = torch.Generator().manual_seed(args.seed)
+
+    def example(batch, length):
+        ids = torch.randint(0, vocab_size, (batch, length), generator=generator)
+        mask = torch.ones(batch, length, dtype=torch.long)
+        mask[0, length // 2:] = 0
+        types = torch.zeros(batch, length, dtype=torch.long)
+        types[:, length // 3:] = 1
+        return (ids, mask, types)[: len(inputs)]
+
+    with torch.no_grad():
+        traced = torch.jit.trace(model, example(2, 16))
+        # The trace must not have frozen the shapes it saw: check another batch size and length.
+        check = example(3, 41)
+        for got, want in zip(traced(*check), model(*check)):
+            if got.shape != want.shape or not torch.allclose(got, want, atol=1e-5):
+                raise SystemExit("traced model disagrees with the eager model on a new shape")
+
+    os.makedirs(args.out, exist_ok=True)
+    traced.save(os.path.join(args.out, "model.pt"))
+    shutil.copyfile(args.tokenizer, os.path.join(args.out, "tokenizer.json"))
+    name = args.name or f"random-{args.arch}-L{args.layers}-H{args.hidden}"
+    manifest = {
+        "task": "question-answering",
+        "name": name,
+        "version": f"seed-{args.seed}",
+        "architecture": args.arch,
+        "inputs": inputs,
+        "max_seq_len": args.max_seq_len,
+        "created_by": "tools/make-test-model.py (random weights)",
+    }
+    with open(os.path.join(args.out, "corpusqa-model.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    params = sum(t.numel() for t in model.parameters())
+    print(f"wrote {args.out}: {name}, {params} parameters, vocabulary {vocab_size}")
+
+
+if __name__ == "__main__":
+    main()
