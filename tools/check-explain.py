@@ -10,9 +10,12 @@ per window
     position, which carries the no-answer score); undesired logits become -10000.0;
   * softmax over the start logits and over the end logits of the window;
   * window null score = p_start[0] * p_end[0]; then p_start[0] = p_end[0] = 0;
-  * spans (s, e) with 0 <= e - s <= max_answer_len - 1 score p_start[s] * p_end[e]; the top_k
-    best are taken (ties: lower flat index s * L + e first), and only then are spans that start
-    or end on an undesired token dropped;
+  * spans (s, e) with 0 <= e - s <= max_answer_len - 1 score p_start[s] * p_end[e], every other
+    entry of the L x L matrix scores 0; the top_k best entries are taken (ties: lower flat index
+    s * L + e first), and only then are spans that start or end on an undesired token dropped.
+    Zero-score entries make the top_k only when a window has fewer than top_k positive spans;
+    the ones that survive touch token 0 (CLS, whose offsets count as (0, 0) as the pipeline's
+    do), and --cls-spans drop leaves them out;
   * a token span becomes a character span through the offsets, widened to whole words (only
     the word's context tokens inside this window count) with align_to_words;
 across the windows of one (doc_id, query_id)
@@ -36,6 +39,7 @@ import heapq
 import json
 import math
 import os
+import struct
 import sys
 
 MASKED_LOGIT = -10000.0
@@ -89,6 +93,15 @@ def _json_lines(path):
 class Window(object):
     __slots__ = ("where", "index", "offsets", "sequence_ids", "word_ids", "start_logits",
                  "end_logits", "settings")
+
+
+def _as_float32(x):
+    """The float32 value a logit printed in shortest form came from (models emit float32, and
+    e.g. 0.1 read as a double is not the float 0.1f), so that exact ties stay exact ties."""
+    try:
+        return struct.unpack("<f", struct.pack("<f", x))[0]
+    except OverflowError:
+        return float(x)
 
 
 def _parse_settings(raw, where):
@@ -152,8 +165,8 @@ def _parse_window(raw, where):
     w.offsets = offsets
     w.sequence_ids = lists["sequence_ids"]
     w.word_ids = lists["word_ids"]
-    w.start_logits = [float(x) for x in lists["start_logits"]]
-    w.end_logits = [float(x) for x in lists["end_logits"]]
+    w.start_logits = [_as_float32(x) for x in lists["start_logits"]]
+    w.end_logits = [_as_float32(x) for x in lists["end_logits"]]
     w.settings = _parse_settings(raw.get("settings"), where)
     return w
 
@@ -217,8 +230,9 @@ def _softmax(logits):
 
 
 def _top_token_spans(p_start, p_end, max_answer_len, top_k):
-    """The top_k spans (s, e), 0 <= e - s < max_answer_len, by p_start[s] * p_end[e] descending,
-    ties to the lower flat index s * L + e. Returns [(score, s, e)] best first."""
+    """The top_k entries (s, e) of the span matrix, which holds p_start[s] * p_end[e] where
+    0 <= e - s < max_answer_len and 0 elsewhere, by score descending, ties to the lower flat
+    index s * L + e. Returns [(score, s, e)] best first."""
     length = len(p_start)
     # Min-heap whose root is the worst kept span: lowest score, then highest flat index.
     heap = []
@@ -238,12 +252,14 @@ def _top_token_spans(p_start, p_end, max_answer_len, top_k):
                 heapq.heapreplace(heap, item)
     ranked = [(score, s, e) for score, _, s, e in sorted(heap, reverse=True)]
     if len(ranked) < top_k:
-        # Fewer positive spans than top_k: the rest are zero-score spans of the band, in flat order.
+        # Fewer positive spans than top_k. The pipeline ranks the whole L x L matrix, where spans
+        # outside the band (e < s, or too long) hold 0, so the rest are the matrix's zero entries
+        # in flat order, in the band or not; the caller then drops those on undesired tokens.
         for s in range(length):
             if len(ranked) == top_k:
                 break
-            for e in range(s, min(length, s + max_answer_len)):
-                if p_start[s] * p_end[e] <= 0.0:
+            for e in range(length):
+                if e < s or e - s >= max_answer_len or p_start[s] * p_end[e] <= 0.0:
                     ranked.append((0.0, s, e))
                     if len(ranked) == top_k:
                         break
@@ -457,10 +473,11 @@ def main(argv=None):
     parser.add_argument("--abs-tol", type=float, default=1e-12,
                         help="absolute tolerance floor, for scores at or near 0 (default 1e-12)")
     parser.add_argument("--cls-spans", choices=("keep", "drop"), default="keep",
-                        help="spans touching token 0 (the CLS position) that make a window's "
-                             "top_k only when it has fewer than top_k positive spans: 'keep' as "
-                             "the pipeline does (score 0, CLS offsets (0, 0)), or 'drop' "
-                             "(default keep)")
+                        help="zero-score spans touching token 0 (the CLS position), which make "
+                             "a window's top_k only when it has fewer than top_k positive spans: "
+                             "'keep' them as the pipeline does (CLS offsets (0, 0), so e.g. an "
+                             "empty answer at [0, 0)), or 'drop' them, as a decoder that only "
+                             "considers context spans does (default keep)")
     args = parser.parse_args(argv)
     if not os.path.isdir(args.explain):
         parser.error("--explain %s is not a directory" % args.explain)

@@ -48,6 +48,8 @@ final class SqlCommand implements Callable<Integer> {
       throw new ConfigException("Cannot use --format: must be table, json or csv, got: " + format);
     }
     SparkSession spark = Sessions.create("corpus-qa sql", warehouse);
+    // JSON rows keep null columns ("answer": null) so that every row has every key.
+    spark.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
     try {
       Dataset<Row> result = spark.sql(query);
       PrintStream out = System.out;

@@ -8,12 +8,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
-import ai.djl.util.PairList;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +69,6 @@ public final class QaModel implements AutoCloseable {
     }
     QaModel qaModel = new QaModel(bundle, device, model, tokenizer);
     try {
-      qaModel.checkInputs();
       qaModel.checkOutputs();
     } catch (RuntimeException e) {
       qaModel.close();
@@ -120,29 +116,6 @@ public final class QaModel implements AutoCloseable {
     tokenizer.close();
   }
 
-  private void checkInputs() {
-    Block block = model.getBlock();
-    if (!(block instanceof PtSymbolBlock symbolBlock)) {
-      return;
-    }
-    PairList<String, Shape> described = symbolBlock.describeInput();
-    if (described == null || described.isEmpty()) {
-      return;
-    }
-    List<String> taken = new ArrayList<>(described.keys());
-    List<String> listed = bundle.manifest().inputs().stream().map(ModelInput::key).toList();
-    if (!taken.equals(listed)) {
-      throw new ModelBundleException(
-          "Cannot load model bundle "
-              + bundle.directory()
-              + ": corpusqa-model.json lists inputs "
-              + listed
-              + " but model.pt's forward takes "
-              + taken
-              + "; set \"inputs\" in corpusqa-model.json to the model's forward arguments, in order");
-    }
-  }
-
   /** Runs one short window to check that the model returns start and end logits per token. */
   private void checkOutputs() {
     int length = 4;
@@ -169,6 +142,19 @@ public final class QaModel implements AutoCloseable {
                 + " tools/export-hf-model.py");
       }
     } catch (TranslateException e) {
+      List<String> listed = bundle.manifest().inputs().stream().map(ModelInput::key).toList();
+      List<String> taken = forwardArguments(rootMessage(e));
+      if (taken != null && !taken.equals(listed)) {
+        throw new ModelBundleException(
+            "Cannot load model bundle "
+                + bundle.directory()
+                + ": corpusqa-model.json lists inputs "
+                + listed
+                + " but model.pt's forward takes "
+                + taken
+                + "; set \"inputs\" in corpusqa-model.json to the model's forward arguments, in order",
+            e);
+      }
       throw new ModelBundleException(
           "Cannot load model bundle "
               + bundle.directory()
@@ -179,6 +165,27 @@ public final class QaModel implements AutoCloseable {
               + "); check \"inputs\" in corpusqa-model.json",
           e);
     }
+  }
+
+  /**
+   * The argument names of TorchScript's "Declaration: forward(Class self, Tensor a, Tensor b)" in an
+   * error message, or null when the message has none.
+   */
+  static List<String> forwardArguments(String message) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("Declaration: forward\\(([^)]*)\\)").matcher(message);
+    if (!m.find()) {
+      return null;
+    }
+    List<String> names = new ArrayList<>();
+    for (String parameter : m.group(1).split(",")) {
+      String declared = parameter.strip().split("=")[0].strip();
+      String name = declared.substring(declared.lastIndexOf(' ') + 1);
+      if (!name.equals("self") && !name.isEmpty()) {
+        names.add(name);
+      }
+    }
+    return names;
   }
 
   private static String rootMessage(Throwable e) {

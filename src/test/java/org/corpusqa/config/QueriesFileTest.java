@@ -1,0 +1,167 @@
+package org.corpusqa.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import org.corpusqa.qa.DecodingSettings;
+import org.corpusqa.qa.Query;
+import org.junit.jupiter.api.Test;
+
+class QueriesFileTest {
+  private static List<Query> parse(String yaml) {
+    return QueriesFile.parse("q.yaml", yaml);
+  }
+
+  @Test
+  void readsTheShippedContractQueries() {
+    List<Query> queries = QueriesFile.read(Paths.get("jobs/queries/contract-security.yaml"));
+    assertThat(queries).extracting(Query::id).containsExactly("performance_security", "warranty_security");
+    assertThat(queries.get(0).question()).isEqualTo("обеспечение исполнения контракта");
+    assertThat(queries.get(0).settings().maxAnswerLen()).isEqualTo(64);
+    assertThat(queries.get(0).settings().handleImpossibleAnswer()).isTrue();
+    assertThat(queries.get(0).settings().maxSeqLen()).isEqualTo(384);
+  }
+
+  @Test
+  void defaultsAreThePipelines() {
+    List<Query> queries = parse("queries:\n  - id: a\n    question: what?\n");
+    assertThat(queries.get(0).settings()).isEqualTo(DecodingSettings.DEFAULTS);
+    assertThat(DecodingSettings.DEFAULTS)
+        .isEqualTo(new DecodingSettings(384, 128, 64, 15, 1, false, true));
+  }
+
+  @Test
+  void perQueryOverridesWinOverDefaults() {
+    List<Query> queries =
+        parse(
+            "defaults:\n  max_answer_len: 30\n  top_k: 2\nqueries:\n"
+                + "  - id: a\n    question: q1\n    max_answer_len: 64\n    handle_impossible_answer: true\n"
+                + "  - id: b\n    question: q2\n    align_to_words: false\n    doc_stride: 64\n");
+    assertThat(queries.get(0).settings())
+        .isEqualTo(new DecodingSettings(384, 128, 64, 64, 2, true, true));
+    assertThat(queries.get(1).settings())
+        .isEqualTo(new DecodingSettings(384, 64, 64, 30, 2, false, false));
+  }
+
+  @Test
+  void unknownKeyInAQuery() {
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    max_anwser_len: 3\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Cannot read queries file q.yaml: line 4: unknown key 'max_anwser_len'; use id,"
+            + " question, max_seq_len, doc_stride, max_question_len, max_answer_len, top_k,"
+            + " handle_impossible_answer, align_to_words");
+  }
+
+  @Test
+  void unknownKeyInDefaults() {
+    assertThatThrownBy(() -> parse("defaults:\n  topk: 3\nqueries:\n  - id: a\n    question: q\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 2: unknown key 'topk'; use max_seq_len,"
+            + " doc_stride, max_question_len, max_answer_len, top_k, handle_impossible_answer, align_to_words");
+  }
+
+  @Test
+  void unknownTopLevelKey() {
+    assertThatThrownBy(() -> parse("query:\n  - id: a\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 1: unknown key 'query'; use defaults, queries");
+  }
+
+  @Test
+  void missingId() {
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n  - question: q2\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: query has no 'id'");
+  }
+
+  @Test
+  void missingQuestion() {
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 2: query 'a' has no 'question'");
+  }
+
+  @Test
+  void emptyQuestion() {
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: '  '\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 3: question must not be empty");
+  }
+
+  @Test
+  void duplicateIds() {
+    assertThatThrownBy(
+            () -> parse("queries:\n  - id: a\n    question: q\n  - id: b\n    question: q\n  - id: a\n    question: r\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 6: duplicate query id 'a'; ids must be unique");
+  }
+
+  @Test
+  void duplicateKey() {
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    top_k: 2\n    top_k: 3\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 5: key 'top_k' appears twice");
+  }
+
+  @Test
+  void badId() {
+    assertThatThrownBy(() -> parse("queries:\n  - id: 'a b'\n    question: q\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 2: id must be letters, digits, '_', '.' or"
+            + " '-' (at most 128), got: 'a b'");
+  }
+
+  @Test
+  void valueOutOfRange() {
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    top_k: 0\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: Cannot set top_k: must be between 1 and 100, got: 0");
+  }
+
+  @Test
+  void valueNotAnInteger() {
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    max_answer_len: long\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: Cannot set max_answer_len: must be an"
+            + " integer between 1 and 100000, got: long");
+  }
+
+  @Test
+  void flagNotABoolean() {
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    handle_impossible_answer: 1\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: Cannot set handle_impossible_answer:"
+            + " must be true or false, got: 1");
+  }
+
+  @Test
+  void strideThatLeavesNoRoomToMove() {
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    doc_stride: 330\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: Cannot use doc_stride 330 with"
+            + " max_question_len 64: together they must be less than max_seq_len 384, so that each"
+            + " window moves forward");
+  }
+
+  @Test
+  void noQueries() {
+    assertThatThrownBy(() -> parse("defaults:\n  top_k: 2\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 1: no queries; add a list 'queries:' of {id, question}");
+  }
+
+  @Test
+  void emptyFile() {
+    assertThatThrownBy(() -> parse(""))
+        .hasMessage("Cannot read queries file q.yaml: it is empty; list your questions under 'queries:'");
+  }
+
+  @Test
+  void queriesNotAList() {
+    assertThatThrownBy(() -> parse("queries:\n  id: a\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 2: 'queries' must be a list of {id, question}");
+  }
+
+  @Test
+  void notYaml() {
+    assertThatThrownBy(() -> parse("queries: [\n"))
+        .hasMessageStartingWith("Cannot read queries file q.yaml: not valid YAML: ");
+  }
+
+  @Test
+  void missingFile() {
+    Path missing = Paths.get("no/such/queries.yaml");
+    assertThatThrownBy(() -> QueriesFile.read(missing))
+        .hasMessage("Cannot read queries file no/such/queries.yaml: no such file");
+  }
+}
