@@ -32,7 +32,8 @@ public final class CorpusSource {
         reader = reader.option("header", "true").option("multiLine", "true").option("escape", "\"");
       }
       raw = reader.load(input);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark's AnalysisException (missing path, unreadable schema) is checked in Scala's eyes only.
       throw new ConfigException(
           "Cannot read corpus " + input + " as " + format.sparkName() + ": " + firstLine(e.getMessage())
               + "; check --input and --input-format", e);

@@ -1,0 +1,194 @@
+package org.corpusqa.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.QueriesFile;
+import org.corpusqa.io.InputFormat;
+import org.corpusqa.qa.EngineOptions;
+import org.corpusqa.qa.Query;
+import org.corpusqa.testing.SparkTestSession;
+import org.corpusqa.testing.TestModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnswerJobTest {
+  private static final Path SAMPLE = Paths.get("jobs/sample/contracts.jsonl").toAbsolutePath();
+  private static final List<Query> QUERIES = QueriesFile.read(Paths.get("jobs/queries/contract-security.yaml"));
+  private static SparkSession spark;
+  private static Path parquet;
+  private static Map<String, String> texts;
+
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void writeSampleAsParquet() throws IOException {
+    spark = SparkTestSession.get();
+    parquet = tmp.resolve("corpus.parquet");
+    spark.read().json(SAMPLE.toString()).write().parquet(parquet.toString());
+    texts = new HashMap<>();
+    ObjectMapper json = new ObjectMapper();
+    for (String line : Files.readAllLines(SAMPLE)) {
+      JsonNode node = json.readTree(line);
+      texts.put(node.get("doc_id").asText(), node.get("text").asText());
+    }
+  }
+
+  private static RunOptions options(String table, List<Query> queries, String explain) {
+    return new RunOptions(parquet.toString(), InputFormat.PARQUET, "doc_id", "text", queries,
+        TestModels.TINY_BERT.toString(), table, explain, 3, EngineOptions.DEFAULTS);
+  }
+
+  @Test
+  void answersEveryQueryForEveryDocumentOnceAndRerunsChangeNothing() {
+    RunSummary first = new AnswerJob(spark, options("answers_once", QUERIES, null)).run();
+    assertThat(first.documents()).isEqualTo(texts.size());
+    assertThat(first.answerRows()).isEqualTo(2L * texts.size());
+    assertThat(first.windows()).isGreaterThan(2L * texts.size());
+
+    List<Row> rows = spark.sql("SELECT doc_id, query_id, rank, answer, start_char, end_char, score,"
+        + " null_score, text_sha256, model_name, model_sha256, run_id FROM answers_once").collectAsList();
+    assertThat(rows).hasSize(2 * texts.size());
+    assertThat(rows.stream().map(r -> r.getString(0) + "/" + r.getString(1)).distinct()).hasSize(rows.size());
+    for (Row row : rows) {
+      assertThat(row.getInt(2)).isEqualTo(1);
+      String text = texts.get(row.getString(0));
+      if (!row.isNullAt(3)) {
+        assertThat(row.getString(3)).isEqualTo(text.substring(row.getInt(4), row.getInt(5)));
+      }
+      assertThat(row.getString(8)).isEqualTo(PartitionAnswerer.sha256(text));
+      assertThat(row.getString(9)).isEqualTo("tiny-bert");
+      assertThat(row.getString(11)).isEqualTo(first.runId());
+    }
+
+    new AnswerJob(spark, options("answers_once", QUERIES, null)).run();
+    assertThat(spark.sql("SELECT count(*) FROM answers_once").first().getLong(0)).isEqualTo(2L * texts.size());
+  }
+
+  @Test
+  void topKGivesThatManyRanksPerDocumentAndQuestion() {
+    List<Query> three = QueriesFile.parse("k.yaml",
+        "defaults:\n  top_k: 3\nqueries:\n  - id: perf\n    question: обеспечение исполнения контракта\n");
+    new AnswerJob(spark, options("answers_top3", three, null)).run();
+    List<Row> counts = spark.sql("SELECT doc_id, count(*), min(rank), max(rank) FROM answers_top3 GROUP BY doc_id")
+        .collectAsList();
+    assertThat(counts).hasSize(texts.size());
+    for (Row r : counts) {
+      assertThat(r.getLong(1)).isEqualTo(3);
+      assertThat(r.getInt(2)).isEqualTo(1);
+      assertThat(r.getInt(3)).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void explainWritesEveryWindowOfTheFirstDocuments() throws IOException {
+    Path explain = tmp.resolve("explain");
+    RunSummary summary = new AnswerJob(spark, options("answers_explained", QUERIES, explain.toString())).run();
+    List<JsonNode> lines;
+    try (Stream<Path> files = Files.list(explain)) {
+      ObjectMapper json = new ObjectMapper();
+      lines = files.filter(p -> p.getFileName().toString().matches("part-\\d{5}\\.jsonl"))
+          .flatMap(p -> {
+            try {
+              return Files.readAllLines(p).stream();
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          })
+          .map(line -> {
+            try {
+              return json.readTree(line);
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          })
+          .toList();
+    }
+    assertThat(lines.stream().map(l -> l.get("doc_id").asText()).distinct()).hasSize(3); // --explain-limit 3
+    assertThat(summary.windows()).isGreaterThanOrEqualTo(lines.size());
+    for (JsonNode line : lines) {
+      int tokens = line.get("start_logits").size();
+      assertThat(line.get("end_logits").size()).isEqualTo(tokens);
+      assertThat(line.get("offsets").size()).isEqualTo(tokens);
+      assertThat(line.get("sequence_ids").size()).isEqualTo(tokens);
+      assertThat(line.get("word_ids").size()).isEqualTo(tokens);
+      assertThat(line.get("sequence_ids").get(0).isNull()).isTrue();
+      String text = texts.get(line.get("doc_id").asText());
+      for (int i = 0; i < tokens; i++) {
+        JsonNode offset = line.get("offsets").get(i);
+        boolean context = line.get("sequence_ids").get(i).asInt(-1) == 1;
+        assertThat(offset.isNull()).isEqualTo(!context);
+        if (context) {
+          assertThat(offset.get(1).asInt()).isBetween(offset.get(0).asInt() + 1, text.length());
+        }
+      }
+    }
+    assertThatThrownBy(() -> new AnswerJob(spark, options("answers_explained", QUERIES, explain.toString())).run())
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Cannot write explain output to " + explain + ": the directory is not empty;"
+            + " give a new directory or empty this one");
+  }
+
+  @Test
+  void missingTextColumnFailsBeforeAnyTableIsCreated() {
+    RunOptions wrong = new RunOptions(parquet.toString(), InputFormat.PARQUET, "doc_id", "body", QUERIES,
+        TestModels.TINY_BERT.toString(), "answers_never", null, 1, EngineOptions.DEFAULTS);
+    assertThatThrownBy(() -> new AnswerJob(spark, wrong).run())
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Cannot read corpus " + parquet + ": missing column 'body'; it has [doc_id, text];"
+            + " set --text-column");
+    assertThat(spark.catalog().tableExists("answers_never")).isFalse();
+  }
+
+  @Test
+  void mistypedColumnsAreNamed() {
+    Path typed = tmp.resolve("typed.parquet");
+    spark.sql("SELECT CAST(1.5 AS DOUBLE) AS doc_id, 7 AS text, 'x' AS body").write().parquet(typed.toString());
+    RunOptions badId = new RunOptions(typed.toString(), InputFormat.PARQUET, "doc_id", "body", QUERIES,
+        TestModels.TINY_BERT.toString(), "answers_never", null, 1, EngineOptions.DEFAULTS);
+    assertThatThrownBy(() -> new AnswerJob(spark, badId).run())
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Cannot use column 'doc_id' of " + typed + " as document id: must be a string or an"
+            + " integer, got: double");
+    RunOptions badText = new RunOptions(typed.toString(), InputFormat.PARQUET, "body", "text", QUERIES,
+        TestModels.TINY_BERT.toString(), "answers_never", null, 1, EngineOptions.DEFAULTS);
+    assertThatThrownBy(() -> new AnswerJob(spark, badText).run())
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Cannot use column 'text' of " + typed + " as document text: must be a string, got: int");
+  }
+
+  @Test
+  void queryThatTheModelCannotTakeFailsBeforeReadingData() {
+    List<Query> tooLong = QueriesFile.parse("l.yaml", "queries:\n  - id: a\n    question: q\n    max_seq_len: 512\n");
+    RunOptions options = new RunOptions("/no/such/input", InputFormat.PARQUET, "doc_id", "text", tooLong,
+        TestModels.TINY_BERT.toString(), "answers_never", null, 1, EngineOptions.DEFAULTS);
+    assertThatThrownBy(() -> new AnswerJob(spark, options).run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot use query 'a': max_seq_len 512 exceeds the model's max_seq_len 384; set"
+            + " max_seq_len to at most 384");
+  }
+
+  @Test
+  void unreadableInputIsAConfigurationError() {
+    RunOptions options = new RunOptions("/no/such/input", InputFormat.PARQUET, "doc_id", "text", QUERIES,
+        TestModels.TINY_BERT.toString(), "answers_never", null, 1, EngineOptions.DEFAULTS);
+    assertThatThrownBy(() -> new AnswerJob(spark, options).run())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("Cannot read corpus /no/such/input as parquet: ")
+        .hasMessageEndingWith("; check --input and --input-format");
+  }
+}
