@@ -1,0 +1,143 @@
+package org.corpusqa.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.corpusqa.testing.Processes;
+import org.corpusqa.testing.Processes.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job as users run it: jobs/run-local.sh and jobs/corpus-qa, through spark-submit's entry point. */
+class EndToEndIT {
+  private static final Path ROOT = Paths.get("").toAbsolutePath();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  private static Result launch(Map<String, String> env, String... args) {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(ROOT.resolve("jobs/corpus-qa").toString());
+    command.addAll(List.of(args));
+    return Processes.run(command, env, ROOT, 600);
+  }
+
+  private static Map<String, String> sampleTexts() throws IOException {
+    Map<String, String> texts = new HashMap<>();
+    for (String line : Files.readAllLines(ROOT.resolve("jobs/sample/contracts.jsonl"))) {
+      JsonNode node = JSON.readTree(line);
+      texts.put(node.get("doc_id").asText(), node.get("text").asText());
+    }
+    return texts;
+  }
+
+  private static List<JsonNode> jsonLines(String stdout) throws IOException {
+    List<JsonNode> rows = new java.util.ArrayList<>();
+    for (String line : stdout.split("\n")) {
+      if (!line.isBlank()) {
+        rows.add(JSON.readTree(line));
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void runLocalLeavesOneAnswerRowPerDocumentAndQuery() throws IOException {
+    Path warehouse = tmp.resolve("warehouse");
+    Result demo =
+        Processes.run(List.of(ROOT.resolve("jobs/run-local.sh").toString()),
+            Map.of("CORPUSQA_WAREHOUSE", warehouse.toString()), ROOT, 900);
+    assertThat(demo.exitCode()).as(demo.all()).isZero();
+    assertThat(demo.stdout()).contains("RANDOM weights").contains("contract-0008-long");
+
+    Result sql = launch(Map.of(), "sql", "--warehouse", warehouse.toString(), "--format", "json",
+        "SELECT doc_id, query_id, rank, answer, start_char, end_char FROM answers");
+    assertThat(sql.exitCode()).as(sql.all()).isZero();
+    List<JsonNode> rows = jsonLines(sql.stdout());
+    Map<String, String> texts = sampleTexts();
+    assertThat(rows).hasSize(2 * texts.size());
+    Set<String> pairs = new HashSet<>();
+    for (JsonNode row : rows) {
+      assertThat(pairs.add(row.get("doc_id").asText() + "/" + row.get("query_id").asText())).isTrue();
+      assertThat(row.get("rank").asInt()).isEqualTo(1);
+      if (!row.get("answer").isNull()) {
+        String text = texts.get(row.get("doc_id").asText());
+        assertThat(row.get("answer").asText())
+            .isEqualTo(text.substring(row.get("start_char").asInt(), row.get("end_char").asInt()));
+      }
+    }
+    // Logs carry ids and counts only: no sentence of any document appears in what the run printed.
+    assertThat(demo.stderr()).doesNotContain("Поставщик обязуется").doesNotContain("Performance security");
+  }
+
+  @Test
+  void answersAgreeWithThePipelinePostProcessingOfTheExplainedLogits() throws IOException {
+    Path warehouse = tmp.resolve("warehouse");
+    Path explain = tmp.resolve("explain");
+    Path queries = tmp.resolve("queries.yaml");
+    Files.writeString(queries, String.join("\n",
+        "queries:",
+        "  - id: top1",
+        "    question: обеспечение исполнения контракта",
+        "  - id: top3",
+        "    question: обеспечение гарантийных обязательств",
+        "    top_k: 3",
+        "    max_answer_len: 40",
+        "  - id: top3_impossible",
+        "    question: срок поставки",
+        "    top_k: 3",
+        "    handle_impossible_answer: true",
+        "  - id: top1_impossible_raw",
+        "    question: guarantee",
+        "    handle_impossible_answer: true",
+        "    align_to_words: false",
+        "    doc_stride: 64",
+        ""));
+    Result run = launch(Map.of(), "run", "--input", "jobs/sample/contracts.jsonl", "--input-format", "json",
+        "--queries", queries.toString(), "--model", "src/test/resources/models/tiny-distilbert",
+        "--warehouse", warehouse.toString(), "--explain", explain.toString());
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    assertThat(run.stdout()).contains("8 documents, 64 answer rows");
+
+    Result sql = launch(Map.of(), "sql", "--warehouse", warehouse.toString(), "--format", "json", "SELECT * FROM answers");
+    assertThat(sql.exitCode()).as(sql.all()).isZero();
+    Path answers = tmp.resolve("answers.jsonl");
+    Files.writeString(answers, sql.stdout());
+    assertThat(jsonLines(sql.stdout())).hasSize(8 * (1 + 3 + 3 + 1));
+
+    Result check = Processes.run(List.of("python3", "tools/check-explain.py", "--explain", explain.toString(),
+        "--answers", answers.toString()), Map.of(), ROOT, 300);
+    assertThat(check.exitCode()).as(check.all()).isZero();
+    assertThat(check.stdout()).contains("checked 32 (doc, query) pairs, 64 answer rows: all agree");
+  }
+
+  @Test
+  void configurationErrorsExitWithStatus2AndSayWhatToFix() throws IOException {
+    Path queries = tmp.resolve("bad.yaml");
+    Files.writeString(queries, "queries:\n  - id: a\n    question: q\n    top_k: 0\n");
+    Result bad = launch(Map.of(), "run", "--input", "jobs/sample/contracts.jsonl", "--input-format", "json",
+        "--queries", queries.toString(), "--model", "src/test/resources/models/tiny-bert",
+        "--warehouse", tmp.resolve("w").toString());
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.stderr()).contains("corpus-qa: Cannot read queries file " + queries
+        + ": line 4: Cannot set top_k: must be between 1 and 100, got: 0");
+    assertThat(tmp.resolve("w")).doesNotExist();
+
+    Result noModel = launch(Map.of(), "run", "--input", "jobs/sample/contracts.jsonl", "--input-format", "json",
+        "--queries", "jobs/queries/contract-security.yaml", "--model", tmp.resolve("none").toString(),
+        "--warehouse", tmp.resolve("w").toString());
+    assertThat(noModel.exitCode()).isEqualTo(2);
+    assertThat(noModel.stderr()).contains("corpus-qa: Cannot load model bundle: " + tmp.resolve("none")
+        + " is not a directory;");
+  }
+}

@@ -1,0 +1,71 @@
+package org.corpusqa.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the project's launchers and tools as a user would, capturing what they print. */
+public final class Processes {
+  private Processes() {}
+
+  /** What a finished command printed; stdout and stderr are kept apart. */
+  public record Result(int exitCode, String stdout, String stderr) {
+    public String all() {
+      return stdout + stderr;
+    }
+  }
+
+  public static Result run(List<String> command, Map<String, String> env, Path workDir, int timeoutSeconds) {
+    try {
+      Path out = Files.createTempFile("corpusqa-out", ".txt");
+      Path err = Files.createTempFile("corpusqa-err", ".txt");
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(workDir.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile());
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("Timed out after " + timeoutSeconds + " s: " + command);
+      }
+      Result result =
+          new Result(
+              process.exitValue(),
+              Files.readString(out, StandardCharsets.UTF_8),
+              Files.readString(err, StandardCharsets.UTF_8));
+      Files.delete(out);
+      Files.delete(err);
+      return result;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A Python 3 that can import torch (Debian's python3-torch), or null when there is none. */
+  public static String pythonWithTorch() {
+    for (String candidate : List.of("python3", "/usr/bin/python3")) {
+      try {
+        Process p = new ProcessBuilder(candidate, "-c", "import torch").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) {
+          return candidate;
+        }
+      } catch (IOException e) {
+        // Not installed under this name: try the next.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    return null;
+  }
+}
