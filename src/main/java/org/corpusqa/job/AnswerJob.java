@@ -17,7 +17,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.corpusqa.config.ConfigException;
@@ -66,7 +65,8 @@ public final class AnswerJob {
     String runId = newRunId();
     LOG.info("Run {}: model {} ({}), {} queries, input {}", runId, bundle.manifest().name(),
         bundle.sha256(), options.queries().size(), options.input());
-    Dataset<Row> documents = corpus.filter(functions.col(CorpusSource.DOC_ID).isNotNull());
+    LongAccumulator nullIds = spark.sparkContext().longAccumulator("corpusqa.null_ids");
+    Dataset<Row> documents = corpus.filter(new NullIdFilter(nullIds));
     Set<String> explainIds = new HashSet<>();
     if (options.explainDirectory() != null) {
       for (Row row : documents.select(CorpusSource.DOC_ID).limit(options.explainLimit()).collectAsList()) {
@@ -106,7 +106,12 @@ public final class AnswerJob {
       double seconds = (System.nanoTime() - started) / 1e9;
       table.merge(answers);
       RunSummary summary =
-          new RunSummary(runId, options.table(), documentCount.value(), rows, windowCount.value(), seconds);
+          new RunSummary(runId, options.table(), documentCount.value(), nullIds.value(), rows,
+              windowCount.value(), seconds);
+      if (nullIds.value() > 0) {
+        LOG.warn("Run {}: skipped {} input rows without a {} (column {})", runId, nullIds.value(),
+            CorpusSource.DOC_ID, options.idColumn());
+      }
       LOG.info("{}", summary);
       return summary;
     } finally {

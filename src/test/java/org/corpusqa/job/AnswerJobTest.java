@@ -80,6 +80,22 @@ class AnswerJobTest {
   }
 
   @Test
+  void rowsWithoutAnIdAreCountedNotAnswered() {
+    Path withNull = tmp.resolve("null-id.parquet");
+    spark.sql("SELECT * FROM VALUES ('a', 'Цена контракта.'), (NULL, 'Срок поставки.'), ('b', NULL) AS t(doc_id, text)")
+        .write().parquet(withNull.toString());
+    RunOptions options = new RunOptions(withNull.toString(), InputFormat.PARQUET, "doc_id", "text", QUERIES,
+        TestModels.TINY_BERT.toString(), "answers_null_ids", null, 1, EngineOptions.DEFAULTS);
+    RunSummary summary = new AnswerJob(spark, options).run();
+    assertThat(summary.documents()).isEqualTo(2);
+    assertThat(summary.skippedWithoutId()).isEqualTo(1);
+    assertThat(summary.toString()).endsWith("; skipped 1 rows without a document id");
+    List<Row> empty = spark.sql("SELECT no_answer_reason, null_score FROM answers_null_ids WHERE doc_id = 'b'")
+        .collectAsList();
+    assertThat(empty).hasSize(2).allMatch(r -> r.getString(0).equals("EMPTY_TEXT") && r.getDouble(1) == 1.0);
+  }
+
+  @Test
   void topKGivesThatManyRanksPerDocumentAndQuestion() {
     List<Query> three = QueriesFile.parse("k.yaml",
         "defaults:\n  top_k: 3\nqueries:\n  - id: perf\n    question: обеспечение исполнения контракта\n");
