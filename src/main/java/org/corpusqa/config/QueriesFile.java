@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.corpusqa.qa.DecodingSetting;
@@ -65,12 +67,12 @@ public final class QueriesFile {
       throw new ConfigException("Cannot read queries file " + source + ": it is empty; list your questions under 'queries:'");
     }
     MappingNode top = mapping(root, "the file");
-    DecodingSettings defaults = base;
+    Map<DecodingSetting, Object> defaults = Map.of();
     SequenceNode queries = null;
     for (NodeTuple entry : entries(top, TOP_KEYS)) {
       String key = keyOf(entry);
       if (key.equals("defaults")) {
-        defaults = settings(mapping(entry.getValueNode(), "defaults"), base, Set.of());
+        defaults = settings(mapping(entry.getValueNode(), "defaults"), Set.of());
       } else {
         if (!(entry.getValueNode() instanceof SequenceNode seq)) {
           throw error(entry.getValueNode(), "'queries' must be a list of {id, question}");
@@ -84,7 +86,7 @@ public final class QueriesFile {
     List<Query> result = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (Node item : queries.getValue()) {
-      Query query = query(mapping(item, "a query"), defaults);
+      Query query = query(mapping(item, "a query"), base, defaults);
       if (!ids.add(query.id())) {
         throw error(item, "duplicate query id '" + query.id() + "'; ids must be unique");
       }
@@ -93,7 +95,7 @@ public final class QueriesFile {
     return List.copyOf(result);
   }
 
-  private Query query(MappingNode node, DecodingSettings defaults) {
+  private Query query(MappingNode node, DecodingSettings base, Map<DecodingSetting, Object> defaults) {
     String id = null;
     String question = null;
     for (NodeTuple entry : entries(node, null)) {
@@ -116,13 +118,20 @@ public final class QueriesFile {
     if (question == null) {
       throw error(node, "query '" + id + "' has no 'question'");
     }
-    DecodingSettings settings = settings(node, defaults, Set.of("id", "question"));
-    return new Query(id, question, settings);
+    Map<DecodingSetting, Object> values = new EnumMap<>(DecodingSetting.class);
+    values.putAll(defaults);
+    values.putAll(settings(node, Set.of("id", "question")));
+    try {
+      // Settings are checked together, defaults and overrides alike, whatever their order.
+      return new Query(id, question, base.withAll(values));
+    } catch (IllegalArgumentException e) {
+      throw error(node, "query '" + id + "': " + e.getMessage());
+    }
   }
 
-  /** Applies the decoding keys of {@code node}; {@code otherKeys} are allowed and skipped. */
-  private DecodingSettings settings(MappingNode node, DecodingSettings base, Set<String> otherKeys) {
-    DecodingSettings settings = base;
+  /** The decoding keys of {@code node}, each checked alone; {@code otherKeys} are allowed and skipped. */
+  private Map<DecodingSetting, Object> settings(MappingNode node, Set<String> otherKeys) {
+    Map<DecodingSetting, Object> values = new EnumMap<>(DecodingSetting.class);
     for (NodeTuple entry : node.getValue()) {
       String key = keyOf(entry);
       if (otherKeys.contains(key)) {
@@ -138,14 +147,9 @@ public final class QueriesFile {
                           "unknown key '" + key + "'; use "
                               + (otherKeys.isEmpty() ? "" : String.join(", ", otherKeys.stream().sorted().toList()) + ", ")
                               + DecodingSetting.allKeys()));
-      Object parsed = setting.isFlag() ? bool(value, key) : integer(value, setting);
-      try {
-        settings = settings.with(setting, parsed);
-      } catch (IllegalArgumentException e) {
-        throw error(value, e.getMessage());
-      }
+      values.put(setting, setting.isFlag() ? bool(value, key) : integer(value, setting));
     }
-    return settings;
+    return values;
   }
 
   private List<NodeTuple> entries(MappingNode node, Set<String> allowed) {

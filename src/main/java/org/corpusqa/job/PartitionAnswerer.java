@@ -25,6 +25,8 @@ import org.corpusqa.qa.ForwardPass;
 import org.corpusqa.qa.QaEngine;
 import org.corpusqa.qa.QaResult;
 import org.corpusqa.qa.WindowObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The partition function of {@code run}: streams a partition's (doc_id, text) rows through the QA
@@ -33,6 +35,7 @@ import org.corpusqa.qa.WindowObserver;
  */
 final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionAnswerer.class);
 
   private final AnswerTask task;
   private final LongAccumulator documents;
@@ -128,6 +131,8 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
         if (explain != null) {
           explain.commit();
         }
+        TaskContext context = TaskContext.get();
+        LOG.info("Partition {}: {}", context == null ? 0 : context.partitionId(), stream.stats());
       }
       return !buffered.isEmpty();
     }

@@ -44,23 +44,28 @@ public record DecodingSettings(
 
   /** A copy with one setting changed; {@code value} is an Integer or a Boolean as the setting needs. */
   public DecodingSettings with(DecodingSetting setting, Object value) {
-    int n = setting.isFlag() ? 0 : (Integer) value;
-    boolean b = setting.isFlag() && (Boolean) value;
-    return switch (setting) {
-      case MAX_SEQ_LEN -> new DecodingSettings(
-          n, docStride, maxQuestionLen, maxAnswerLen, topK, handleImpossibleAnswer, alignToWords);
-      case DOC_STRIDE -> new DecodingSettings(
-          maxSeqLen, n, maxQuestionLen, maxAnswerLen, topK, handleImpossibleAnswer, alignToWords);
-      case MAX_QUESTION_LEN -> new DecodingSettings(
-          maxSeqLen, docStride, n, maxAnswerLen, topK, handleImpossibleAnswer, alignToWords);
-      case MAX_ANSWER_LEN -> new DecodingSettings(
-          maxSeqLen, docStride, maxQuestionLen, n, topK, handleImpossibleAnswer, alignToWords);
-      case TOP_K -> new DecodingSettings(
-          maxSeqLen, docStride, maxQuestionLen, maxAnswerLen, n, handleImpossibleAnswer, alignToWords);
-      case HANDLE_IMPOSSIBLE_ANSWER -> new DecodingSettings(
-          maxSeqLen, docStride, maxQuestionLen, maxAnswerLen, topK, b, alignToWords);
-      case ALIGN_TO_WORDS -> new DecodingSettings(
-          maxSeqLen, docStride, maxQuestionLen, maxAnswerLen, topK, handleImpossibleAnswer, b);
-    };
+    return withAll(java.util.Map.of(setting, value));
+  }
+
+  /**
+   * A copy with several settings changed at once, checked together: {@code max_seq_len: 128} with
+   * {@code doc_stride: 32} is valid whichever comes first.
+   */
+  public DecodingSettings withAll(java.util.Map<DecodingSetting, Object> values) {
+    int[] n = {maxSeqLen, docStride, maxQuestionLen, maxAnswerLen, topK};
+    boolean impossible = handleImpossibleAnswer;
+    boolean align = alignToWords;
+    for (java.util.Map.Entry<DecodingSetting, Object> e : values.entrySet()) {
+      switch (e.getKey()) {
+        case MAX_SEQ_LEN -> n[0] = (Integer) e.getValue();
+        case DOC_STRIDE -> n[1] = (Integer) e.getValue();
+        case MAX_QUESTION_LEN -> n[2] = (Integer) e.getValue();
+        case MAX_ANSWER_LEN -> n[3] = (Integer) e.getValue();
+        case TOP_K -> n[4] = (Integer) e.getValue();
+        case HANDLE_IMPOSSIBLE_ANSWER -> impossible = (Boolean) e.getValue();
+        case ALIGN_TO_WORDS -> align = (Boolean) e.getValue();
+      }
+    }
+    return new DecodingSettings(n[0], n[1], n[2], n[3], n[4], impossible, align);
   }
 }

@@ -129,9 +129,21 @@ class QueriesFileTest {
   @Test
   void strideThatLeavesNoRoomToMove() {
     assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    doc_stride: 330\n"))
-        .hasMessage("Cannot read queries file q.yaml: line 4: Cannot use doc_stride 330 with"
+        .hasMessage("Cannot read queries file q.yaml: line 2: query 'a': Cannot use doc_stride 330 with"
             + " max_question_len 64: together they must be less than max_seq_len 384, so that each"
             + " window moves forward");
+  }
+
+  @Test
+  void settingsAreCheckedTogetherWhateverTheirOrder() {
+    List<Query> queries = parse("defaults:\n  max_seq_len: 128\n  doc_stride: 32\nqueries:\n  - id: a\n    question: q\n"
+        + "  - id: b\n    question: q\n    doc_stride: 16\n");
+    assertThat(queries.get(0).settings().maxSeqLen()).isEqualTo(128);
+    assertThat(queries.get(0).settings().docStride()).isEqualTo(32);
+    assertThat(queries.get(1).settings().docStride()).isEqualTo(16);
+    // A default that only works with each query's override is fine too.
+    List<Query> overridden = parse("defaults:\n  max_seq_len: 128\nqueries:\n  - id: a\n    question: q\n    doc_stride: 32\n");
+    assertThat(overridden.get(0).settings().docStride()).isEqualTo(32);
   }
 
   @Test
