@@ -13,6 +13,7 @@ import org.corpusqa.job.RunSummary;
 import org.corpusqa.qa.EngineOptions;
 import org.corpusqa.qa.Query;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code corpus-qa run}: answers the queries over a corpus into the answers table. */
@@ -37,9 +38,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--table", defaultValue = "answers", description = "Answers table (default: ${DEFAULT-VALUE}).")
   String table;
 
-  @Option(names = "--warehouse", defaultValue = "warehouse",
-      description = "Warehouse of the local Iceberg catalog (default: ${DEFAULT-VALUE}).")
-  String warehouse;
+  @Mixin WarehouseOption warehouse;
 
   @Option(names = "--explain", description = "Directory for per-window logits and offsets (JSON lines).")
   String explain;
@@ -69,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
         new EngineOptions(maxBatchTokens, EngineOptions.DEFAULTS.maxBatchRows(), EngineOptions.DEFAULTS.lookaheadWindows());
     RunOptions options =
         new RunOptions(input, format, idColumn, textColumn, parsed, model, table, explain, explainLimit, engine);
-    SparkSession spark = Sessions.create("corpus-qa run", warehouse);
+    SparkSession spark = Sessions.create("corpus-qa run", warehouse.warehouse);
     try {
       RunSummary summary = new AnswerJob(spark, options).run();
       System.out.println(summary);

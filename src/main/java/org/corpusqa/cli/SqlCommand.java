@@ -9,6 +9,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.corpusqa.config.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,9 +28,7 @@ final class SqlCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "The query, e.g. \"SELECT * FROM answers LIMIT 10\".")
   String query;
 
-  @Option(names = "--warehouse", defaultValue = "warehouse",
-      description = "Warehouse of the local Iceberg catalog (default: ${DEFAULT-VALUE}).")
-  String warehouse;
+  @Mixin WarehouseOption warehouse;
 
   @Option(names = "--format", defaultValue = "table",
       description = "table, json (one object per line) or csv (default: ${DEFAULT-VALUE}).")
@@ -47,7 +46,7 @@ final class SqlCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("Cannot use --format: must be table, json or csv, got: " + format);
     }
-    SparkSession spark = Sessions.create("corpus-qa sql", warehouse);
+    SparkSession spark = Sessions.create("corpus-qa sql", warehouse.warehouse);
     // JSON rows keep null columns ("answer": null) so that every row has every key.
     spark.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
     try {

@@ -30,13 +30,6 @@ public final class AnswersTable {
           .add("run_id", DataTypes.StringType, false)
           .add("processed_at", DataTypes.TimestampType, false);
 
-  private static final String COLUMNS =
-      "doc_id STRING NOT NULL, query_id STRING NOT NULL, question STRING NOT NULL,"
-          + " rank INT NOT NULL, answer STRING, start_char INT, end_char INT, score DOUBLE,"
-          + " null_score DOUBLE NOT NULL, no_answer_reason STRING, text_sha256 STRING NOT NULL,"
-          + " model_name STRING NOT NULL, model_sha256 STRING NOT NULL, run_id STRING NOT NULL,"
-          + " processed_at TIMESTAMP NOT NULL";
-
   private final SparkSession spark;
   private final String table;
 
@@ -47,7 +40,7 @@ public final class AnswersTable {
 
   public void createIfMissing() {
     spark.sql(
-        "CREATE TABLE IF NOT EXISTS " + table + " (" + COLUMNS + ") USING iceberg"
+        "CREATE TABLE IF NOT EXISTS " + table + " (" + SCHEMA.toDDL() + ") USING iceberg"
             + " PARTITIONED BY (query_id)"
             + " TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='copy-on-write')");
   }
