@@ -52,7 +52,8 @@ public final class AnswerJob {
     ModelCache.configureEngine(Integer.parseInt(spark.conf().get("spark.task.cpus", "1")));
     QaModel model = ModelCache.get(bundle, Device.cpu());
     // Builds the engine once on the driver only to check every query against the tokenizer.
-    new QaEngine(model.tokenizer(), options.queries(), bundle.manifest().maxSeqLen(), options.engineOptions());
+    new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), options.engineOptions())
+        .prepare(options.queries());
     if (options.explainDirectory() != null) {
       checkExplainDirectory(options.explainDirectory(), hadoopConf);
     }

@@ -60,8 +60,7 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
               + " on this executor, " + task.modelSha256() + " on the driver; rerun the job");
     }
     QaModel model = ModelCache.get(bundle, Device.cpu());
-    QaEngine engine =
-        new QaEngine(model.tokenizer(), task.queries(), bundle.manifest().maxSeqLen(), task.engineOptions());
+    QaEngine engine = new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), task.engineOptions());
     ForwardPass forward = model.newForwardPass();
     ExplainWriter explain =
         task.explainDirectory() == null
@@ -95,7 +94,8 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
           }
         };
     AnswerStream stream =
-        engine.answer(documentsIn, forward, explain == null ? WindowObserver.NONE : explain);
+        engine.answer(documentsIn, engine.prepare(task.queries()), forward,
+            explain == null ? WindowObserver.NONE : explain);
     return new AnswerRows(stream, explain);
   }
 

@@ -15,7 +15,7 @@ import java.util.NoSuchElementException;
  */
 public final class AnswerStream implements Iterator<QaResult> {
   private final QaEngine engine;
-  private final Iterator<Document> documents;
+  private final Iterator<QaEngine.Request> documents;
   private final ForwardPass model;
   private final WindowObserver observer;
   private final EngineOptions options;
@@ -24,7 +24,8 @@ public final class AnswerStream implements Iterator<QaResult> {
   private final List<Window> pending = new ArrayList<>();
   private final EngineStats stats = new EngineStats();
 
-  AnswerStream(QaEngine engine, Iterator<Document> documents, ForwardPass model, WindowObserver observer) {
+  AnswerStream(
+      QaEngine engine, Iterator<QaEngine.Request> documents, ForwardPass model, WindowObserver observer) {
     this.engine = engine;
     this.documents = documents;
     this.model = model;
@@ -71,12 +72,12 @@ public final class AnswerStream implements Iterator<QaResult> {
     stats.peakPendingWindows = Math.max(stats.peakPendingWindows, pending.size());
   }
 
-  private void admit(Document document) {
+  private void admit(QaEngine.Request request) {
     long t0 = System.nanoTime();
-    TokenizedText context = engine.tokenizer().tokenize(document.text());
+    TokenizedText context = engine.tokenizer().tokenize(request.document().text());
     stats.tokenizeNanos += System.nanoTime() - t0;
     stats.documents++;
-    for (QuestionWork work : engine.expand(document, context)) {
+    for (QuestionWork work : engine.expand(request, context)) {
       stats.questions++;
       if (work.hasMoreWindows()) {
         producing.add(work);

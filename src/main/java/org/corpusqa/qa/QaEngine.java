@@ -5,83 +5,136 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Answers a fixed list of questions over a stream of documents. Holds what every document shares
- * (the tokenizer, the tokenized questions); each call to {@link #answer} gets its own stream, so one
- * engine serves all tasks of a JVM. Knows nothing of Spark.
+ * Answers questions over streams of documents. Holds only what every stream shares (the tokenizer,
+ * the model's window size, the batching options), so one engine serves all tasks of a JVM. Knows
+ * nothing of Spark.
  */
 public final class QaEngine {
   private final QaTokenizer tokenizer;
-  private final List<Query> queries;
-  private final List<TokenizedText> questions;
+  private final int modelMaxSeqLen;
   private final EngineOptions options;
 
-  /**
-   * @param modelMaxSeqLen the longest window the model takes
-   * @throws IllegalArgumentException when a query's settings cannot work with this tokenizer and
-   *     model; the message names the query and the fix
-   */
-  public QaEngine(QaTokenizer tokenizer, List<Query> queries, int modelMaxSeqLen, EngineOptions options) {
-    if (queries.isEmpty()) {
-      throw new IllegalArgumentException("Cannot answer: no queries given");
-    }
+  /** @param modelMaxSeqLen the longest window the model takes */
+  public QaEngine(QaTokenizer tokenizer, int modelMaxSeqLen, EngineOptions options) {
     this.tokenizer = tokenizer;
-    this.queries = List.copyOf(queries);
+    this.modelMaxSeqLen = modelMaxSeqLen;
     this.options = options;
-    this.questions = new ArrayList<>(queries.size());
-    int specials = tokenizer.template().specialTokenCount();
-    for (Query query : queries) {
-      DecodingSettings s = query.settings();
-      if (s.maxSeqLen() > modelMaxSeqLen) {
-        throw new IllegalArgumentException(
-            String.format(
-                "Cannot use query '%s': max_seq_len %d exceeds the model's max_seq_len %d; set"
-                    + " max_seq_len to at most %d",
-                query.id(), s.maxSeqLen(), modelMaxSeqLen, modelMaxSeqLen));
-      }
-      TokenizedText question = tokenizer.tokenize(query.question()).head(s.maxQuestionLen());
-      if (question.size() == 0) {
-        throw new IllegalArgumentException(
-            String.format("Cannot use query '%s': its question has no tokens", query.id()));
-      }
-      int room = s.maxSeqLen() - specials - question.size();
-      if (room <= s.docStride()) {
-        throw new IllegalArgumentException(
-            String.format(
-                "Cannot use query '%s': doc_stride %d must be less than the room for context in a"
-                    + " window, max_seq_len %d - question %d tokens - %d special tokens = %d;"
-                    + " lower doc_stride or raise max_seq_len",
-                query.id(), s.docStride(), s.maxSeqLen(), question.size(), specials, room));
-      }
-      questions.add(question);
-    }
-  }
-
-  public List<Query> queries() {
-    return queries;
   }
 
   public QaTokenizer tokenizer() {
     return tokenizer;
   }
 
-  /**
-   * Streams the answers to every query for every document. Documents are pulled as windows are
-   * needed and results come out as soon as all windows of a (document, question) are decoded, so
-   * memory stays bounded by the lookahead whatever the number or length of documents.
-   */
-  public AnswerStream answer(Iterator<Document> documents, ForwardPass model, WindowObserver observer) {
-    return new AnswerStream(this, documents, model, observer);
-  }
-
-  List<QuestionWork> expand(Document document, TokenizedText context) {
-    List<QuestionWork> work = new ArrayList<>(queries.size());
-    for (int i = 0; i < queries.size(); i++) {
-      work.add(new QuestionWork(document, context, queries.get(i), questions.get(i), tokenizer.template()));
-    }
-    return work;
-  }
-
   EngineOptions options() {
     return options;
+  }
+
+  /**
+   * Checks settings that will be used with questions not known yet (evaluation data): they must
+   * work for a question of {@code max_question_len} tokens.
+   *
+   * @throws IllegalArgumentException naming the setting to change
+   */
+  public void checkSettings(String what, DecodingSettings settings) {
+    checkWindow(what, settings, settings.maxQuestionLen());
+  }
+
+  /**
+   * Checks a query against this tokenizer and model and tokenizes its question.
+   *
+   * @throws IllegalArgumentException when its settings cannot work; the message names the query
+   */
+  public PreparedQuery prepare(Query query) {
+    DecodingSettings s = query.settings();
+    TokenizedText question = tokenizer.tokenize(query.question()).head(s.maxQuestionLen());
+    if (question.size() == 0) {
+      throw new IllegalArgumentException(
+          String.format("Cannot use query '%s': its question has no tokens", query.id()));
+    }
+    checkWindow("query '" + query.id() + "'", s, question.size());
+    return new PreparedQuery(query, question);
+  }
+
+  public List<PreparedQuery> prepare(List<Query> queries) {
+    if (queries.isEmpty()) {
+      throw new IllegalArgumentException("Cannot answer: no queries given");
+    }
+    List<PreparedQuery> prepared = new ArrayList<>(queries.size());
+    for (Query query : queries) {
+      prepared.add(prepare(query));
+    }
+    return List.copyOf(prepared);
+  }
+
+  private void checkWindow(String what, DecodingSettings s, int questionTokens) {
+    if (s.maxSeqLen() > modelMaxSeqLen) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot use %s: max_seq_len %d exceeds the model's max_seq_len %d; set max_seq_len to"
+                  + " at most %d",
+              what, s.maxSeqLen(), modelMaxSeqLen, modelMaxSeqLen));
+    }
+    int specials = tokenizer.template().specialTokenCount();
+    int room = s.maxSeqLen() - specials - questionTokens;
+    if (room <= s.docStride()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot use %s: doc_stride %d must be less than the room for context in a window,"
+                  + " max_seq_len %d - question %d tokens - %d special tokens = %d; lower doc_stride"
+                  + " or raise max_seq_len",
+              what, s.docStride(), s.maxSeqLen(), questionTokens, specials, room));
+    }
+  }
+
+  /**
+   * Streams the answers to the same queries for every document. Documents are pulled as windows
+   * are needed and results come out as soon as all windows of a (document, question) are decoded,
+   * so memory stays bounded by the lookahead whatever the number or length of documents.
+   */
+  public AnswerStream answer(
+      Iterator<Document> documents, List<PreparedQuery> queries, ForwardPass model, WindowObserver observer) {
+    Iterator<Request> requests =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return documents.hasNext();
+          }
+
+          @Override
+          public Request next() {
+            return new Request(documents.next(), queries);
+          }
+        };
+    return new AnswerStream(this, requests, model, observer);
+  }
+
+  /** Streams the answers to each document's own questions, all with their own settings. */
+  public AnswerStream answerEach(
+      Iterator<DocumentQuestions> documents, ForwardPass model, WindowObserver observer) {
+    Iterator<Request> requests =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return documents.hasNext();
+          }
+
+          @Override
+          public Request next() {
+            DocumentQuestions next = documents.next();
+            return new Request(next.document(), prepare(next.queries()));
+          }
+        };
+    return new AnswerStream(this, requests, model, observer);
+  }
+
+  /** A document and its prepared questions, as the stream consumes them. */
+  record Request(Document document, List<PreparedQuery> queries) {}
+
+  List<QuestionWork> expand(Request request, TokenizedText context) {
+    List<QuestionWork> work = new ArrayList<>(request.queries().size());
+    for (PreparedQuery q : request.queries()) {
+      work.add(new QuestionWork(request.document(), context, q.query(), q.question(), tokenizer.template()));
+    }
+    return work;
   }
 }

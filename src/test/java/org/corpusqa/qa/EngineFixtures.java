@@ -25,9 +25,10 @@ final class EngineFixtures {
 
   static List<QaResult> answer(
       List<Query> queries, List<Document> docs, ForwardPass model, EngineOptions options) {
-    QaEngine engine = new QaEngine(tokenizer(), queries, 384, options);
+    QaEngine engine = new QaEngine(tokenizer(), 384, options);
     List<QaResult> results = new ArrayList<>();
-    engine.answer(docs.iterator(), model, WindowObserver.NONE).forEachRemaining(results::add);
+    engine.answer(docs.iterator(), engine.prepare(queries), model, WindowObserver.NONE)
+        .forEachRemaining(results::add);
     return results;
   }
 

@@ -71,8 +71,9 @@ class OffsetsTest {
           DecodingSettings.DEFAULTS.with(DecodingSetting.TOP_K, 20).with(DecodingSetting.ALIGN_TO_WORDS, align);
       List<QaResult> results = new ArrayList<>();
       try (ForwardPass forward = MODEL.newForwardPass()) {
-        new QaEngine(MODEL.tokenizer(), List.of(new Query("q", "обеспечение", settings)), 384, EngineOptions.DEFAULTS)
-            .answer(docs.iterator(), forward, WindowObserver.NONE)
+        QaEngine engine = new QaEngine(MODEL.tokenizer(), 384, EngineOptions.DEFAULTS);
+        engine.answer(docs.iterator(), engine.prepare(List.of(new Query("q", "обеспечение", settings))), forward,
+                WindowObserver.NONE)
             .forEachRemaining(results::add);
       }
       assertThat(results).hasSize(2);

@@ -116,10 +116,11 @@ class WindowsTest {
     String text = EngineFixtures.longText(200_000);
     QaModel model = EngineFixtures.TINY_BERT;
     EngineOptions options = new EngineOptions(4096, 64, 32);
-    QaEngine engine =
-        new QaEngine(model.tokenizer(), List.of(new Query("q", "срок поставки", DecodingSettings.DEFAULTS)), 384, options);
+    QaEngine engine = new QaEngine(model.tokenizer(), 384, options);
+    List<PreparedQuery> queries = engine.prepare(List.of(new Query("q", "срок поставки", DecodingSettings.DEFAULTS)));
     try (ForwardPass forward = model.newForwardPass()) {
-      AnswerStream stream = engine.answer(List.of(new Document("big", text)).iterator(), forward, WindowObserver.NONE);
+      AnswerStream stream =
+          engine.answer(List.of(new Document("big", text)).iterator(), queries, forward, WindowObserver.NONE);
       QaResult result = stream.next();
       assertThat(stream.hasNext()).isFalse();
       assertThat(result.windows()).isGreaterThan(150);
