@@ -147,7 +147,11 @@ public final class QueriesFile {
                           "unknown key '" + key + "'; use "
                               + (otherKeys.isEmpty() ? "" : String.join(", ", otherKeys.stream().sorted().toList()) + ", ")
                               + DecodingSetting.allKeys()));
-      values.put(setting, setting.isFlag() ? bool(value, key) : integer(value, setting));
+      values.put(setting, switch (setting.kind()) {
+        case FLAG -> bool(value, key);
+        case INTEGER -> integer(value, setting);
+        case PROBABILITY -> probability(value, setting);
+      });
     }
     return values;
   }
@@ -199,6 +203,20 @@ public final class QueriesFile {
     }
     throw error(node, String.format("Cannot set %s: must be an integer between %d and %d, got: %s",
         setting.key(), setting.min(), setting.max(), describe(node)));
+  }
+
+  private double probability(Node node, DecodingSetting setting) {
+    if (node instanceof ScalarNode scalar && (scalar.getTag().equals(Tag.FLOAT) || scalar.getTag().equals(Tag.INT))) {
+      try {
+        return setting.checkProbability(Double.parseDouble(scalar.getValue()));
+      } catch (NumberFormatException e) {
+        // Falls through to the message below.
+      } catch (IllegalArgumentException e) {
+        throw error(node, e.getMessage());
+      }
+    }
+    throw error(node, "Cannot set " + setting.key() + ": must be a probability between 0 and 1, got: "
+        + describe(node));
   }
 
   private boolean bool(Node node, String key) {

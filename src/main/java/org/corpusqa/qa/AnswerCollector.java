@@ -84,7 +84,11 @@ final class AnswerCollector {
     // "no answer" goes last among equals, as in the pipeline's stable sort after appending it.
     candidates.sort(
         Comparator.comparingDouble(Candidate::score).reversed().thenComparingLong(Candidate::span));
-    if (settings.handleImpossibleAnswer()) {
+    boolean aboveThreshold =
+        settings.nullThreshold() != null && minNullScore > settings.nullThreshold();
+    if (aboveThreshold) {
+      candidates.add(0, new Candidate(-1, minNullScore));
+    } else if (settings.handleImpossibleAnswer()) {
       int at = 0;
       while (at < candidates.size() && candidates.get(at).score() >= minNullScore) {
         at++;
@@ -95,7 +99,8 @@ final class AnswerCollector {
     for (Candidate c : candidates.subList(0, Math.min(settings.topK(), candidates.size()))) {
       int rank = answers.size() + 1;
       if (c.isNull()) {
-        answers.add(Answer.none(rank, c.score(), NoAnswerReason.NO_ANSWER_PREFERRED));
+        answers.add(Answer.none(rank, c.score(),
+            aboveThreshold ? NoAnswerReason.ABOVE_NULL_THRESHOLD : NoAnswerReason.NO_ANSWER_PREFERRED));
       } else {
         int start = (int) (c.span() >>> 32);
         int end = (int) c.span();

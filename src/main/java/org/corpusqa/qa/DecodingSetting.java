@@ -15,23 +15,36 @@ public enum DecodingSetting {
   MAX_QUESTION_LEN(1, 1024),
   MAX_ANSWER_LEN(1, 100_000),
   TOP_K(1, 100),
-  HANDLE_IMPOSSIBLE_ANSWER,
-  ALIGN_TO_WORDS;
+  HANDLE_IMPOSSIBLE_ANSWER(Kind.FLAG),
+  ALIGN_TO_WORDS(Kind.FLAG),
+  /** No-answer probability above which answers become "no answer": an evaluation's best_f1_thresh. */
+  NULL_THRESHOLD(Kind.PROBABILITY);
 
-  private final boolean flag;
+  /** The type of value a setting takes. */
+  public enum Kind {
+    INTEGER,
+    FLAG,
+    PROBABILITY
+  }
+
+  private final Kind kind;
   private final int min;
   private final int max;
 
   DecodingSetting(int min, int max) {
-    this.flag = false;
+    this.kind = Kind.INTEGER;
     this.min = min;
     this.max = max;
   }
 
-  DecodingSetting() {
-    this.flag = true;
+  DecodingSetting(Kind kind) {
+    this.kind = kind;
     this.min = 0;
     this.max = 0;
+  }
+
+  public Kind kind() {
+    return kind;
   }
 
   /** The name in queries files and on the command line, e.g. {@code max_answer_len}. */
@@ -39,9 +52,6 @@ public enum DecodingSetting {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  public boolean isFlag() {
-    return flag;
-  }
 
   public int min() {
     return min;
@@ -59,10 +69,22 @@ public enum DecodingSetting {
     return Arrays.stream(values()).map(DecodingSetting::key).collect(Collectors.joining(", "));
   }
 
+  /** Checks a probability setting: between 0 and 1. */
+  public double checkProbability(double value) {
+    if (kind != Kind.PROBABILITY) {
+      throw new IllegalStateException(key() + " is not a probability");
+    }
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(
+          String.format("Cannot set %s: must be a probability between 0 and 1, got: %s", key(), value));
+    }
+    return value;
+  }
+
   /** Checks an integer setting's range; the message names the setting and the bad value. */
   public int checkRange(int value) {
-    if (flag) {
-      throw new IllegalStateException(key() + " is a flag, not a number");
+    if (kind != Kind.INTEGER) {
+      throw new IllegalStateException(key() + " is not an integer setting");
     }
     if (value < min || value > max) {
       throw new IllegalArgumentException(

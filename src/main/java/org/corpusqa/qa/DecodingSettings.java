@@ -13,6 +13,8 @@ import java.io.Serializable;
  * @param topK answers returned per (document, question)
  * @param handleImpossibleAnswer whether "no answer" competes with the spans
  * @param alignToWords whether a span is widened to whole words
+ * @param nullThreshold when set, a (document, question) whose no-answer score exceeds it gets "no
+ *     answer" at rank 1 (the official SQuAD v2.0 rule {@code na_prob > thresh}); null for none
  */
 public record DecodingSettings(
     int maxSeqLen,
@@ -21,11 +23,12 @@ public record DecodingSettings(
     int maxAnswerLen,
     int topK,
     boolean handleImpossibleAnswer,
-    boolean alignToWords)
+    boolean alignToWords,
+    Double nullThreshold)
     implements Serializable {
 
   public static final DecodingSettings DEFAULTS =
-      new DecodingSettings(384, 128, 64, 15, 1, false, true);
+      new DecodingSettings(384, 128, 64, 15, 1, false, true, null);
 
   public DecodingSettings {
     DecodingSetting.MAX_SEQ_LEN.checkRange(maxSeqLen);
@@ -33,6 +36,9 @@ public record DecodingSettings(
     DecodingSetting.MAX_QUESTION_LEN.checkRange(maxQuestionLen);
     DecodingSetting.MAX_ANSWER_LEN.checkRange(maxAnswerLen);
     DecodingSetting.TOP_K.checkRange(topK);
+    if (nullThreshold != null) {
+      DecodingSetting.NULL_THRESHOLD.checkProbability(nullThreshold);
+    }
     if (docStride + maxQuestionLen >= maxSeqLen) {
       throw new IllegalArgumentException(
           String.format(
@@ -42,7 +48,7 @@ public record DecodingSettings(
     }
   }
 
-  /** A copy with one setting changed; {@code value} is an Integer or a Boolean as the setting needs. */
+  /** A copy with one setting changed; {@code value} is an Integer, Boolean or Double as the setting needs. */
   public DecodingSettings with(DecodingSetting setting, Object value) {
     return withAll(java.util.Map.of(setting, value));
   }
@@ -55,6 +61,7 @@ public record DecodingSettings(
     int[] n = {maxSeqLen, docStride, maxQuestionLen, maxAnswerLen, topK};
     boolean impossible = handleImpossibleAnswer;
     boolean align = alignToWords;
+    Double threshold = nullThreshold;
     for (java.util.Map.Entry<DecodingSetting, Object> e : values.entrySet()) {
       switch (e.getKey()) {
         case MAX_SEQ_LEN -> n[0] = (Integer) e.getValue();
@@ -64,8 +71,9 @@ public record DecodingSettings(
         case TOP_K -> n[4] = (Integer) e.getValue();
         case HANDLE_IMPOSSIBLE_ANSWER -> impossible = (Boolean) e.getValue();
         case ALIGN_TO_WORDS -> align = (Boolean) e.getValue();
+        case NULL_THRESHOLD -> threshold = (Double) e.getValue();
       }
     }
-    return new DecodingSettings(n[0], n[1], n[2], n[3], n[4], impossible, align);
+    return new DecodingSettings(n[0], n[1], n[2], n[3], n[4], impossible, align, threshold);
   }
 }

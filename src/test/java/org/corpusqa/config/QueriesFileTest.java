@@ -30,7 +30,7 @@ class QueriesFileTest {
     List<Query> queries = parse("queries:\n  - id: a\n    question: what?\n");
     assertThat(queries.get(0).settings()).isEqualTo(DecodingSettings.DEFAULTS);
     assertThat(DecodingSettings.DEFAULTS)
-        .isEqualTo(new DecodingSettings(384, 128, 64, 15, 1, false, true));
+        .isEqualTo(new DecodingSettings(384, 128, 64, 15, 1, false, true, null));
   }
 
   @Test
@@ -41,9 +41,9 @@ class QueriesFileTest {
                 + "  - id: a\n    question: q1\n    max_answer_len: 64\n    handle_impossible_answer: true\n"
                 + "  - id: b\n    question: q2\n    align_to_words: false\n    doc_stride: 64\n");
     assertThat(queries.get(0).settings())
-        .isEqualTo(new DecodingSettings(384, 128, 64, 64, 2, true, true));
+        .isEqualTo(new DecodingSettings(384, 128, 64, 64, 2, true, true, null));
     assertThat(queries.get(1).settings())
-        .isEqualTo(new DecodingSettings(384, 64, 64, 30, 2, false, false));
+        .isEqualTo(new DecodingSettings(384, 64, 64, 30, 2, false, false, null));
   }
 
   @Test
@@ -52,14 +52,15 @@ class QueriesFileTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("Cannot read queries file q.yaml: line 4: unknown key 'max_anwser_len'; use id,"
             + " question, max_seq_len, doc_stride, max_question_len, max_answer_len, top_k,"
-            + " handle_impossible_answer, align_to_words");
+            + " handle_impossible_answer, align_to_words, null_threshold");
   }
 
   @Test
   void unknownKeyInDefaults() {
     assertThatThrownBy(() -> parse("defaults:\n  topk: 3\nqueries:\n  - id: a\n    question: q\n"))
         .hasMessage("Cannot read queries file q.yaml: line 2: unknown key 'topk'; use max_seq_len,"
-            + " doc_stride, max_question_len, max_answer_len, top_k, handle_impossible_answer, align_to_words");
+            + " doc_stride, max_question_len, max_answer_len, top_k, handle_impossible_answer, align_to_words,"
+            + " null_threshold");
   }
 
   @Test
@@ -144,6 +145,18 @@ class QueriesFileTest {
     // A default that only works with each query's override is fine too.
     List<Query> overridden = parse("defaults:\n  max_seq_len: 128\nqueries:\n  - id: a\n    question: q\n    doc_stride: 32\n");
     assertThat(overridden.get(0).settings().docStride()).isEqualTo(32);
+  }
+
+  @Test
+  void nullThresholdIsAProbability() {
+    List<Query> queries = parse("queries:\n  - id: a\n    question: q\n    null_threshold: 0.25\n");
+    assertThat(queries.get(0).settings().nullThreshold()).isEqualTo(0.25);
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    null_threshold: 1.5\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: Cannot set null_threshold: must be a"
+            + " probability between 0 and 1, got: 1.5");
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    null_threshold: high\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: Cannot set null_threshold: must be a"
+            + " probability between 0 and 1, got: high");
   }
 
   @Test

@@ -174,6 +174,28 @@ class DecodingTest {
   }
 
   @Test
+  void nullThresholdTurnsAnswersAboveItIntoNoAnswer() {
+    String text = "Цена контракта составляет сто рублей.";
+    // No-answer logit 1 against spans of logit 9: the null score is small but above a tiny threshold.
+    ScriptedForwardPass model = script(Map.of(2, 9.0), Map.of(3, 9.0), w -> 1.0);
+    DecodingSettings top2 = NO_ALIGN.with(DecodingSetting.TOP_K, 2);
+    QaResult plain = answerOne(text, top2, model);
+    assertThat(plain.answers()).allMatch(Answer::hasSpan);
+    double nullScore = plain.nullScore();
+
+    QaResult above = answerOne(text, top2.with(DecodingSetting.NULL_THRESHOLD, nullScore / 2), model);
+    assertThat(above.answers()).hasSize(2);
+    Answer none = above.answers().get(0);
+    assertThat(none.reason()).isEqualTo(NoAnswerReason.ABOVE_NULL_THRESHOLD);
+    assertThat(none.score()).isEqualTo(nullScore);
+    assertThat(above.answers().get(1).text()).isEqualTo(chars(text, 2, 3));
+
+    // At or below the threshold nothing changes: the rule is na_prob > threshold.
+    QaResult at = answerOne(text, top2.with(DecodingSetting.NULL_THRESHOLD, nullScore), model);
+    assertThat(at.answers()).isEqualTo(plain.answers());
+  }
+
+  @Test
   void topKAreOrderedByScore() {
     String text = "один два три четыре пять шесть семь восемь девять десять";
     ScriptedForwardPass model = script(Map.of(0, 3.0, 4, 5.0, 7, 7.0), Map.of(1, 3.0, 5, 5.0, 8, 7.0));
