@@ -91,9 +91,11 @@ public final class SquadMetrics {
     Map<String, Double> f1Thresh = applyNoAnswerThreshold(f1Raw, probs, hasAnswer, 1.0);
 
     Map<String, Object> out = evalDict(exactThresh, f1Thresh, null);
+    // The official script would stop with a KeyError on a question without a prediction here; the
+    // splits count only scored questions, as the overall total does.
     List<String> hasAnswerIds = new ArrayList<>();
     List<String> noAnswerIds = new ArrayList<>();
-    hasAnswer.forEach((id, has) -> (has ? hasAnswerIds : noAnswerIds).add(id));
+    exactRaw.keySet().forEach(id -> (hasAnswer.get(id) ? hasAnswerIds : noAnswerIds).add(id));
     if (!hasAnswerIds.isEmpty()) {
       evalDict(exactThresh, f1Thresh, hasAnswerIds).forEach((k, v) -> out.put("HasAns_" + k, v));
     }

@@ -88,6 +88,7 @@ public final class AnswerJob {
             bundle.sha256(),
             bundle.manifest().name(),
             options.queries(),
+            null,
             options.engineOptions(),
             runId,
             Instant.now().toEpochMilli() * 1000,
@@ -120,7 +121,7 @@ public final class AnswerJob {
     }
   }
 
-  private static String newRunId() {
+  static String newRunId() {
     return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now())
         + "-" + UUID.randomUUID().toString().substring(0, 8);
   }

@@ -6,6 +6,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -21,16 +24,19 @@ import org.corpusqa.model.QaModel;
 import org.corpusqa.qa.Answer;
 import org.corpusqa.qa.AnswerStream;
 import org.corpusqa.qa.Document;
+import org.corpusqa.qa.DocumentQuestions;
 import org.corpusqa.qa.ForwardPass;
 import org.corpusqa.qa.QaEngine;
 import org.corpusqa.qa.QaResult;
+import org.corpusqa.qa.Query;
 import org.corpusqa.qa.WindowObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The partition function of {@code run}: streams a partition's (doc_id, text) rows through the QA
- * engine and streams out one answers row per (document, question, rank). The model is shared by
+ * The partition function of {@code run} and {@code evaluate}: streams a partition's (doc_id, text)
+ * rows, with their own questions for evaluation, through the QA engine and streams out one answers
+ * row per (document, question, rank). The model is shared by
  * every task of the executor JVM; each task has its own forward pass, closed when the task ends.
  */
 final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
@@ -79,24 +85,41 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
             }
           });
     }
-    Iterator<Document> documentsIn =
-        new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return rows.hasNext();
-          }
-
-          @Override
-          public Document next() {
-            Row row = rows.next();
-            documents.add(1);
-            return new Document(row.getString(0), row.getString(1) == null ? "" : row.getString(1));
-          }
-        };
+    WindowObserver observer = explain == null ? WindowObserver.NONE : explain;
     AnswerStream stream =
-        engine.answer(documentsIn, engine.prepare(task.queries()), forward,
-            explain == null ? WindowObserver.NONE : explain);
+        task.rowQuestionSettings() == null
+            ? engine.answer(map(rows, this::document), engine.prepare(task.queries()), forward, observer)
+            : engine.answerEach(map(rows, this::documentQuestions), forward, observer);
     return new AnswerRows(stream, explain);
+  }
+
+  private Document document(Row row) {
+    documents.add(1);
+    // A null text is answered as an empty one: it gets an EMPTY_TEXT row instead of vanishing.
+    return new Document(row.getString(0), row.getString(1) == null ? "" : row.getString(1));
+  }
+
+  private DocumentQuestions documentQuestions(Row row) {
+    List<Row> asked = row.getList(2);
+    List<Query> queries = new ArrayList<>(asked.size());
+    for (Row q : asked) {
+      queries.add(new Query(q.getString(0), q.getString(1), task.rowQuestionSettings()));
+    }
+    return new DocumentQuestions(document(row), queries);
+  }
+
+  private static <A, B> Iterator<B> map(Iterator<A> in, Function<A, B> f) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return in.hasNext();
+      }
+
+      @Override
+      public B next() {
+        return f.apply(in.next());
+      }
+    };
   }
 
   /** Flattens results into rows; publishes the explain file once the partition is exhausted. */

@@ -76,4 +76,18 @@ public record DecodingSettings(
     }
     return new DecodingSettings(n[0], n[1], n[2], n[3], n[4], impossible, align, threshold);
   }
+
+  /** The settings by their queries-file names, for logs and the evaluations table. */
+  public java.util.Map<String, Object> asMap() {
+    java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+    map.put(DecodingSetting.MAX_SEQ_LEN.key(), maxSeqLen);
+    map.put(DecodingSetting.DOC_STRIDE.key(), docStride);
+    map.put(DecodingSetting.MAX_QUESTION_LEN.key(), maxQuestionLen);
+    map.put(DecodingSetting.MAX_ANSWER_LEN.key(), maxAnswerLen);
+    map.put(DecodingSetting.TOP_K.key(), topK);
+    map.put(DecodingSetting.HANDLE_IMPOSSIBLE_ANSWER.key(), handleImpossibleAnswer);
+    map.put(DecodingSetting.ALIGN_TO_WORDS.key(), alignToWords);
+    map.put(DecodingSetting.NULL_THRESHOLD.key(), nullThreshold);
+    return map;
+  }
 }

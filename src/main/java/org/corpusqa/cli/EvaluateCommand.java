@@ -1,0 +1,139 @@
+package org.corpusqa.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.corpusqa.config.ConfigException;
+import org.corpusqa.eval.EvalDataReader;
+import org.corpusqa.eval.EvalFormat;
+import org.corpusqa.eval.EvalInput;
+import org.corpusqa.job.EvaluateJob;
+import org.corpusqa.job.EvaluateOptions;
+import org.corpusqa.job.EvaluationResult;
+import org.corpusqa.qa.DecodingSetting;
+import org.corpusqa.qa.DecodingSettings;
+import org.corpusqa.qa.EngineOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code corpus-qa evaluate}: EM / F1 of a model on labelled data, through the production path. */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = "Answer labelled questions (SQuAD v1.1 / v2.0 or contracts) and score them as the"
+        + " official SQuAD scripts do.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--data", required = true, description = "Labelled data file (JSON).")
+  Path data;
+
+  @Option(names = "--format", defaultValue = "squad", description = "squad or contracts (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--model", required = true, description = "Model bundle directory or URI.")
+  String model;
+
+  @Option(names = "--out", defaultValue = "evaluation",
+      description = "Directory for predictions.json, na_probs.json, metrics.json (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--table", defaultValue = "evaluations", description = "Evaluations table (default: ${DEFAULT-VALUE}).")
+  String table;
+
+  @Mixin WarehouseOption warehouse;
+
+  @Option(names = "--max-seq-len") Integer maxSeqLen;
+  @Option(names = "--doc-stride") Integer docStride;
+  @Option(names = "--max-question-len") Integer maxQuestionLen;
+  @Option(names = "--max-answer-len") Integer maxAnswerLen;
+  @Option(names = "--top-k") Integer topK;
+
+  @Option(names = "--handle-impossible-answer", arity = "1",
+      description = "true or false (default: true for SQuAD v2.0 and contracts, false for v1.1).")
+  Boolean handleImpossibleAnswer;
+
+  @Option(names = "--align-to-words", arity = "1", description = "true or false (default: true).")
+  Boolean alignToWords;
+
+  @Option(names = "--max-batch-tokens", defaultValue = "4096",
+      description = "Cap on rows x padded length of a model batch (default: ${DEFAULT-VALUE}).")
+  int maxBatchTokens;
+
+  @Override
+  public Integer call() {
+    EvalInput input;
+    try {
+      input = EvalInput.valueOf(format.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Cannot use --format: must be squad or contracts, got: " + format);
+    }
+    // The data is read once here to pick the default for unanswerable questions; the job reads it
+    // again, which is cheap next to answering it.
+    EvalFormat evalFormat = EvalDataReader.read(data, input).format();
+    Map<DecodingSetting, Object> overrides = new EnumMap<>(DecodingSetting.class);
+    overrides.put(DecodingSetting.HANDLE_IMPOSSIBLE_ANSWER,
+        handleImpossibleAnswer != null ? handleImpossibleAnswer : evalFormat.hasUnanswerable());
+    putIfGiven(overrides, DecodingSetting.MAX_SEQ_LEN, maxSeqLen);
+    putIfGiven(overrides, DecodingSetting.DOC_STRIDE, docStride);
+    putIfGiven(overrides, DecodingSetting.MAX_QUESTION_LEN, maxQuestionLen);
+    putIfGiven(overrides, DecodingSetting.MAX_ANSWER_LEN, maxAnswerLen);
+    putIfGiven(overrides, DecodingSetting.TOP_K, topK);
+    putIfGiven(overrides, DecodingSetting.ALIGN_TO_WORDS, alignToWords);
+    DecodingSettings settings;
+    try {
+      settings = DecodingSettings.DEFAULTS.withAll(overrides);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage() + "; check the decoding options");
+    }
+    EngineOptions engine = new EngineOptions(maxBatchTokens, EngineOptions.DEFAULTS.maxBatchRows(),
+        EngineOptions.DEFAULTS.lookaheadWindows());
+    EvaluateOptions options = new EvaluateOptions(data, input, model, settings, out, table, engine);
+    SparkSession spark = Sessions.create("corpus-qa evaluate", warehouse.warehouse);
+    try {
+      EvaluationResult result = new EvaluateJob(spark, options).run();
+      print(result, System.out);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static void putIfGiven(Map<DecodingSetting, Object> map, DecodingSetting setting, Object value) {
+    if (value != null) {
+      if (value instanceof Integer n) {
+        setting.checkRange(n);
+      }
+      map.put(setting, value);
+    }
+  }
+
+  /** A short table of the headline metrics, and per query for contracts. */
+  static void print(EvaluationResult result, PrintStream out) {
+    out.printf("evaluation %s: model %s, %s, %d questions%n", result.runId(), result.modelName(),
+        result.format().key(), result.questions());
+    printMetrics("", result.metrics(), out);
+    Object perQuery = result.metrics().get("per_query");
+    if (perQuery instanceof Map<?, ?> queries) {
+      queries.forEach((query, metrics) -> {
+        out.printf("query %s:%n", query);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) metrics;
+        printMetrics("  ", m, out);
+      });
+    }
+  }
+
+  private static void printMetrics(String indent, Map<String, Object> metrics, PrintStream out) {
+    metrics.forEach((key, value) -> {
+      if (value instanceof Double d) {
+        out.printf(Locale.ROOT, "%s  %-18s %10.4f%n", indent, key, d);
+      } else if (value instanceof Integer n) {
+        out.printf(Locale.ROOT, "%s  %-18s %10d%n", indent, key, n);
+      }
+    });
+  }
+}
