@@ -17,6 +17,9 @@ public final class Main implements Runnable {
   /** Exit status of a configuration error: nothing was read or written. */
   public static final int CONFIG_ERROR = 2;
 
+  /** Exit status of a run that quarantined more than its allowed share: output was written. */
+  public static final int QUARANTINE_SHARE_EXCEEDED = 3;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -38,6 +41,11 @@ public final class Main implements Runnable {
       err.println("corpus-qa: " + e.getMessage());
       err.flush();
       return CONFIG_ERROR;
+    }
+    if (e instanceof org.corpusqa.job.QuarantineShareExceededException) {
+      err.println("corpus-qa: " + e.getMessage());
+      err.flush();
+      return QUARANTINE_SHARE_EXCEEDED;
     }
     err.println("corpus-qa: failed: " + e);
     e.printStackTrace(err);

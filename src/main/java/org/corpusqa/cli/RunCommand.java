@@ -8,6 +8,7 @@ import org.corpusqa.config.ConfigException;
 import org.corpusqa.config.QueriesFile;
 import org.corpusqa.io.InputFormat;
 import org.corpusqa.job.AnswerJob;
+import org.corpusqa.job.RunMode;
 import org.corpusqa.job.RunOptions;
 import org.corpusqa.job.RunSummary;
 import org.corpusqa.qa.EngineOptions;
@@ -38,6 +39,26 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--table", defaultValue = "answers", description = "Answers table (default: ${DEFAULT-VALUE}).")
   String table;
 
+  @Option(names = "--quarantine-table", defaultValue = "quarantine",
+      description = "Quarantine table (default: ${DEFAULT-VALUE}).")
+  String quarantineTable;
+
+  @Option(names = "--runs-table", defaultValue = "runs", description = "Runs table (default: ${DEFAULT-VALUE}).")
+  String runsTable;
+
+  @Option(names = "--mode", defaultValue = "incremental",
+      description = "incremental: skip (document, question) pairs answered before with the same model and"
+          + " text; full: answer everything read (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--max-text-chars", defaultValue = "2000000",
+      description = "Longer texts are quarantined as TEXT_TOO_LARGE (default: ${DEFAULT-VALUE}).")
+  long maxTextChars;
+
+  @Option(names = "--max-quarantine-share", defaultValue = "0.05",
+      description = "Fail the run when more than this share of records is quarantined (default: ${DEFAULT-VALUE}).")
+  double maxQuarantineShare;
+
   @Mixin WarehouseOption warehouse;
 
   @Option(names = "--explain", description = "Directory for per-window logits and offsets (JSON lines).")
@@ -66,8 +87,22 @@ final class RunCommand implements Callable<Integer> {
     List<Query> parsed = QueriesFile.read(queries);
     EngineOptions engine =
         new EngineOptions(maxBatchTokens, EngineOptions.DEFAULTS.maxBatchRows(), EngineOptions.DEFAULTS.lookaheadWindows());
+    RunMode runMode;
+    try {
+      runMode = RunMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Cannot use --mode: must be incremental or full, got: " + mode);
+    }
+    if (maxTextChars < 1) {
+      throw new ConfigException("Cannot use --max-text-chars: must be at least 1, got: " + maxTextChars);
+    }
+    if (!(maxQuarantineShare >= 0 && maxQuarantineShare <= 1)) {
+      throw new ConfigException("Cannot use --max-quarantine-share: must be between 0 and 1, got: " + maxQuarantineShare);
+    }
     RunOptions options =
-        new RunOptions(input, format, idColumn, textColumn, parsed, model, table, explain, explainLimit, engine);
+        new RunOptions(input, format, idColumn, textColumn, parsed, model,
+            new RunOptions.Tables(table, quarantineTable, runsTable), runMode, explain, explainLimit, maxTextChars,
+            maxQuarantineShare, engine);
     SparkSession spark = Sessions.create("corpus-qa run", warehouse.warehouse);
     try {
       RunSummary summary = new AnswerJob(spark, options).run();

@@ -1,7 +1,13 @@
 package org.corpusqa.io;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -14,30 +20,44 @@ import org.corpusqa.config.ConfigException;
 
 /**
  * The corpus as the job reads it: any Spark-readable files, with the configured id and text columns
- * checked before any work and renamed to {@code doc_id} and {@code text}.
+ * checked before any work and renamed to {@code doc_id} and {@code text}. Nothing is dropped on the
+ * way: malformed JSON / CSV records come through with their raw text in {@code corrupt_record}, and
+ * Parquet / ORC files that cannot be opened are returned as {@link UnreadableFile}s.
  */
 public final class CorpusSource {
   public static final String DOC_ID = "doc_id";
   public static final String TEXT = "text";
+  public static final String CORRUPT = "corrupt_record";
+  public static final String FILE = "source_file";
+  private static final String SPARK_CORRUPT = "_corrupt_record";
+
+  /** The records read and the files that could not be read. */
+  public record Read(Dataset<Row> records, List<UnreadableFile> unreadable) {}
 
   private CorpusSource() {}
 
-  public static Dataset<Row> read(
+  public static Read read(
       SparkSession spark, String input, InputFormat format, String idColumn, String textColumn) {
-    Dataset<Row> raw;
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<UnreadableFile> unreadable = new ArrayList<>();
+    List<String> paths = List.of(input);
     try {
-      var reader = spark.read().format(format.sparkName());
-      if (format == InputFormat.CSV) {
-        // Contracts hold newlines and quotes: read CSV the way spreadsheets and pandas write it.
-        reader = reader.option("header", "true").option("multiLine", "true").option("escape", "\"");
+      if (format == InputFormat.PARQUET || format == InputFormat.ORC) {
+        List<String> files = FileCheck.list(input, conf);
+        unreadable = checkFiles(spark, files, format);
+        List<String> bad = unreadable.stream().map(UnreadableFile::path).toList();
+        paths = files.stream().filter(f -> !bad.contains(f)).toList();
       }
-      raw = reader.load(input);
-    } catch (Exception e) {
-      // Spark's AnalysisException (missing path, unreadable schema) is checked in Scala's eyes only.
-      throw new ConfigException(
-          "Cannot read corpus " + input + " as " + format.sparkName() + ": " + firstLine(e.getMessage())
-              + "; check --input and --input-format", e);
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read corpus " + input + ": " + e.getMessage() + "; check --input", e);
     }
+    if (paths.isEmpty()) {
+      // Every file is unreadable: there are no records, only quarantined files.
+      StructType empty = new StructType().add(DOC_ID, DataTypes.StringType).add(TEXT, DataTypes.StringType)
+          .add(CORRUPT, DataTypes.StringType).add(FILE, DataTypes.StringType);
+      return new Read(spark.createDataFrame(List.of(), empty), unreadable);
+    }
+    Dataset<Row> raw = load(spark, paths, format, input);
     StructType schema = raw.schema();
     StructField id = field(schema, idColumn, input, "--id-column");
     StructField text = field(schema, textColumn, input, "--text-column");
@@ -53,8 +73,52 @@ public final class CorpusSource {
               "Cannot use column '%s' of %s as document text: must be a string, got: %s",
               textColumn, input, text.dataType().simpleString()));
     }
-    return raw.select(
-        col(idColumn).cast(DataTypes.StringType).as(DOC_ID), col(textColumn).as(TEXT));
+    Column corrupt = Arrays.asList(schema.fieldNames()).contains(SPARK_CORRUPT)
+        ? col(SPARK_CORRUPT) : functions.lit(null).cast(DataTypes.StringType);
+    Dataset<Row> records = raw.select(
+        col(idColumn).cast(DataTypes.StringType).as(DOC_ID), col(textColumn).as(TEXT), corrupt.as(CORRUPT),
+        functions.input_file_name().as(FILE));
+    return new Read(records, unreadable);
+  }
+
+  private static Dataset<Row> load(SparkSession spark, List<String> paths, InputFormat format, String input) {
+    try {
+      DataFrameReader reader = spark.read().format(format.sparkName());
+      if (format == InputFormat.CSV) {
+        // Contracts hold newlines and quotes: read CSV the way spreadsheets and pandas write it.
+        reader = reader.option("header", "true").option("multiLine", "true").option("escape", "\"");
+      }
+      String[] locations = paths.toArray(new String[0]);
+      if (format == InputFormat.JSON || format == InputFormat.CSV) {
+        // PERMISSIVE: a record that does not parse keeps its raw text in the corrupt-record column.
+        reader = reader.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", SPARK_CORRUPT);
+        StructType inferred = reader.load(locations).schema();
+        if (!Arrays.asList(inferred.fieldNames()).contains(SPARK_CORRUPT)) {
+          inferred = inferred.add(SPARK_CORRUPT, DataTypes.StringType);
+        }
+        reader = reader.schema(inferred);
+      }
+      return reader.load(locations);
+    } catch (Exception e) {
+      // Spark's AnalysisException (missing path, unreadable schema) is checked in Scala's eyes only.
+      throw new ConfigException(
+          "Cannot read corpus " + input + " as " + format.sparkName() + ": " + firstLine(e.getMessage())
+              + "; check --input and --input-format", e);
+    }
+  }
+
+  /** Opens every file on the executors (a large corpus has many) and returns those that fail. */
+  private static List<UnreadableFile> checkFiles(SparkSession spark, List<String> files, InputFormat format) {
+    if (files.isEmpty()) {
+      return List.of();
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    org.corpusqa.job.SerializableConf conf = org.corpusqa.job.SerializableConf.of(spark.sparkContext().hadoopConfiguration());
+    int slices = Math.min(files.size(), Math.max(1, jsc.defaultParallelism()));
+    return jsc.parallelize(files, slices)
+        .map(f -> FileCheck.check(f, format, conf.get()))
+        .filter(java.util.Objects::nonNull)
+        .collect();
   }
 
   private static Column col(String name) {
@@ -77,7 +141,9 @@ public final class CorpusSource {
                 new ConfigException(
                     String.format(
                         "Cannot read corpus %s: missing column '%s'; it has %s; set %s",
-                        input, name, Arrays.toString(schema.fieldNames()), option)));
+                        input, name, Arrays.toString(
+                            Arrays.stream(schema.fieldNames()).filter(n -> !n.equals(SPARK_CORRUPT)).toArray()),
+                        option)));
   }
 
   private static String firstLine(String message) {

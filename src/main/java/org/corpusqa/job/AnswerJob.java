@@ -1,12 +1,19 @@
 package org.corpusqa.job;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.lit;
+
 import ai.djl.Device;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -16,24 +23,34 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.corpusqa.config.ConfigException;
 import org.corpusqa.io.AnswersTable;
 import org.corpusqa.io.CorpusSource;
+import org.corpusqa.io.QuarantineReason;
+import org.corpusqa.io.QuarantineTable;
+import org.corpusqa.io.RunsTable;
+import org.corpusqa.io.UnreadableFile;
 import org.corpusqa.model.BundleLocator;
 import org.corpusqa.model.ModelBundle;
 import org.corpusqa.model.ModelCache;
 import org.corpusqa.model.QaModel;
 import org.corpusqa.qa.QaEngine;
+import org.corpusqa.qa.Query;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code run}: answers every query for every document of a corpus and merges the answers into the
- * answers table. Everything that can be wrong with the configuration (model, queries against the
- * tokenizer, corpus schema, catalog, explain directory) is checked before any document is read.
+ * answers table; what cannot be answered goes to the quarantine table with a reason, and the run's
+ * reconciled counts to the runs table. Everything that can be wrong with the configuration (model,
+ * queries against the tokenizer, corpus schema, catalog, explain directory) is checked before any
+ * document is read.
  */
 public final class AnswerJob {
   private static final Logger LOG = LoggerFactory.getLogger(AnswerJob.class);
@@ -47,6 +64,7 @@ public final class AnswerJob {
   }
 
   public RunSummary run() {
+    Instant startedAt = Instant.now();
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     ModelBundle bundle = ModelBundle.open(BundleLocator.localDirectory(options.modelUri(), hadoopConf));
     ModelCache.configureEngine(Integer.parseInt(spark.conf().get("spark.task.cpus", "1")));
@@ -57,68 +75,159 @@ public final class AnswerJob {
     if (options.explainDirectory() != null) {
       checkExplainDirectory(options.explainDirectory(), hadoopConf);
     }
-    Dataset<Row> corpus =
-        CorpusSource.read(
-            spark, options.input(), options.inputFormat(), options.idColumn(), options.textColumn());
-    AnswersTable table = new AnswersTable(spark, options.table());
-    table.createIfMissing();
+    CorpusSource.Read corpus =
+        CorpusSource.read(spark, options.input(), options.inputFormat(), options.idColumn(), options.textColumn());
+    AnswersTable answersTable = new AnswersTable(spark, options.tables().answers());
+    QuarantineTable quarantineTable = new QuarantineTable(spark, options.tables().quarantine());
+    RunsTable runsTable = new RunsTable(spark, options.tables().runs());
+    answersTable.createIfMissing();
+    quarantineTable.createIfMissing();
+    runsTable.createIfMissing();
 
     String runId = newRunId();
-    LOG.info("Run {}: model {} ({}), {} queries, input {}", runId, bundle.manifest().name(),
+    Timestamp at = Timestamp.from(startedAt);
+    LOG.info("Run {} ({}): model {} ({}), {} queries, input {}", runId, options.mode(), bundle.manifest().name(),
         bundle.sha256(), options.queries().size(), options.input());
-    LongAccumulator nullIds = spark.sparkContext().longAccumulator("corpusqa.null_ids");
-    Dataset<Row> documents = corpus.filter(new NullIdFilter(nullIds));
-    Set<String> explainIds = new HashSet<>();
-    if (options.explainDirectory() != null) {
-      for (Row row : documents.select(CorpusSource.DOC_ID).limit(options.explainLimit()).collectAsList()) {
-        explainIds.add(row.getString(0));
-      }
-    }
-    int parallelism = spark.sparkContext().defaultParallelism();
-    if (documents.rdd().getNumPartitions() < parallelism) {
-      // A small input is often one file, one partition: spread it so that every core works.
-      documents = documents.repartition(parallelism);
-    }
-
-    LongAccumulator documentCount = spark.sparkContext().longAccumulator("corpusqa.documents");
-    LongAccumulator windowCount = spark.sparkContext().longAccumulator("corpusqa.windows");
-    AnswerTask task =
-        new AnswerTask(
-            options.modelUri(),
-            bundle.sha256(),
-            bundle.manifest().name(),
-            options.queries(),
-            null,
-            options.engineOptions(),
-            runId,
-            Instant.now().toEpochMilli() * 1000,
-            options.explainDirectory(),
-            explainIds,
-            HadoopConf.of(hadoopConf));
-    long started = System.nanoTime();
-    Dataset<Row> answers =
-        documents
-            .mapPartitions(
-                new PartitionAnswerer(task, documentCount, windowCount),
-                Encoders.row(AnswersTable.SCHEMA))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> triaged =
+        RecordTriage.triage(corpus.records(), options.maxTextChars()).persist(StorageLevel.MEMORY_AND_DISK());
+    List<Dataset<Row>> cached = new ArrayList<>(List.of(triaged));
     try {
-      // Materialised once, so that MERGE reads the answers instead of running the model again.
-      long rows = answers.count();
-      double seconds = (System.nanoTime() - started) / 1e9;
-      table.merge(answers);
-      RunSummary summary =
-          new RunSummary(runId, options.table(), documentCount.value(), nullIds.value(), rows,
-              windowCount.value(), seconds);
-      if (nullIds.value() > 0) {
-        LOG.warn("Run {}: skipped {} input rows without a {} (column {})", runId, nullIds.value(),
-            CorpusSource.DOC_ID, options.idColumn());
+      Dataset<Row> answerable = triaged.filter(col(RecordTriage.REASON).isNull());
+      Dataset<Row> documents =
+          answerable.filter(col(RecordTriage.FIRST_COPY))
+              .select(col(CorpusSource.DOC_ID), col(CorpusSource.TEXT), col(RecordTriage.TEXT_SHA256));
+      Dataset<Row> work = options.mode() == RunMode.INCREMENTAL ? unanswered(documents, bundle.sha256()) : documents;
+      work = spread(work);
+
+      Set<String> explainIds = new HashSet<>();
+      if (options.explainDirectory() != null) {
+        for (Row row : work.select(CorpusSource.DOC_ID).limit(options.explainLimit()).collectAsList()) {
+          explainIds.add(row.getString(0));
+        }
       }
+      LongAccumulator documentCount = spark.sparkContext().longAccumulator("corpusqa.documents");
+      LongAccumulator windowCount = spark.sparkContext().longAccumulator("corpusqa.windows");
+      AnswerTask task =
+          new AnswerTask(options.modelUri(), bundle.sha256(), bundle.manifest().name(), options.queries(),
+              options.mode() == RunMode.INCREMENTAL, null, options.engineOptions(), runId,
+              startedAt.toEpochMilli() * 1000, options.explainDirectory(), explainIds,
+              SerializableConf.of(hadoopConf), faults());
+      long started = System.nanoTime();
+      // Materialised once (and cut from the input's lineage, whose input_file_name() MERGE would
+      // reject as non-deterministic), so that MERGE reads the answers instead of running the model again.
+      Dataset<Row> output =
+          work.mapPartitions(new PartitionAnswerer(task, documentCount, windowCount),
+                  Encoders.row(PartitionAnswerer.OUTPUT))
+              .localCheckpoint(true);
+      long outputRows = output.count();
+      double seconds = (System.nanoTime() - started) / 1e9;
+      long recordsAnswered = documentCount.value();
+
+      Dataset<Row> answers = output.filter(col("failure").isNull()).select(answerColumns());
+      Dataset<Row> failures = output.filter(col("failure").isNotNull());
+      long pairsQuarantined = failures.count();
+      long answerRows = outputRows - pairsQuarantined;
+      long recordsRead = triaged.count();
+      long recordsQuarantined = triaged.filter(col(RecordTriage.REASON).isNotNull()).count();
+      long recordsDuplicate = answerable.filter(col(RecordTriage.FIRST_COPY).equalTo(false)).count();
+      long recordsUnchanged = recordsRead - recordsQuarantined - recordsDuplicate - recordsAnswered;
+
+      quarantineTable.merge(quarantineRows(triaged, failures, corpus.unreadable(), runId, at).localCheckpoint(true));
+      answersTable.merge(answers);
+      RunSummary summary =
+          new RunSummary(runId, options.mode(), options.tables().answers(), recordsRead, recordsAnswered,
+              recordsUnchanged, recordsDuplicate, recordsQuarantined, corpus.unreadable().size(),
+              answers.filter(col("rank").equalTo(1)).count(), pairsQuarantined,
+              answerRows, windowCount.value(), seconds);
+      long failedRecords = failures.select(CorpusSource.DOC_ID).distinct().count();
+      double share = recordsRead == 0 ? 0 : (double) (recordsQuarantined + failedRecords) / recordsRead;
+      boolean tooMany = share > options.maxQuarantineShare() || (recordsRead == 0 && !corpus.unreadable().isEmpty());
+      runsTable.append(runRow(summary, bundle, startedAt, tooMany ? "FAILED_QUARANTINE_SHARE" : "SUCCEEDED"));
       LOG.info("{}", summary);
+      if (!summary.reconciles()) {
+        throw new IllegalStateException("Run " + runId + " counts do not reconcile: " + summary);
+      }
+      if (tooMany) {
+        throw new QuarantineShareExceededException(String.format(
+            "Run %s quarantined %d records and %d (document, question) pairs of %d records read"
+                + " (%.1f%%), more than --max-quarantine-share %.1f%%; answers were written, see: SELECT"
+                + " reason, count(*) FROM %s WHERE run_id = '%s' GROUP BY reason",
+            runId, recordsQuarantined, pairsQuarantined, recordsRead, 100 * share,
+            100 * options.maxQuarantineShare(), options.tables().quarantine(), runId));
+      }
       return summary;
     } finally {
-      answers.unpersist();
+      cached.forEach(Dataset::unpersist);
     }
+  }
+
+  /** Spreads a small input (often one file, one partition) so that every core works. */
+  private Dataset<Row> spread(Dataset<Row> work) {
+    int parallelism = spark.sparkContext().defaultParallelism();
+    return work.rdd().getNumPartitions() < parallelism ? work.repartition(parallelism) : work;
+  }
+
+  /**
+   * The documents with the query ids still to answer: a (document, question) is done when the
+   * answers table holds it for this model and this exact text.
+   */
+  private Dataset<Row> unanswered(Dataset<Row> documents, String modelSha256) {
+    List<Row> ids = new ArrayList<>();
+    for (Query q : options.queries()) {
+      ids.add(RowFactory.create(q.id()));
+    }
+    Dataset<Row> queries = spark.createDataFrame(ids, new StructType().add("query_id", DataTypes.StringType, false));
+    Dataset<Row> done =
+        spark.table(options.tables().answers())
+            .filter(col("model_sha256").equalTo(lit(modelSha256)).and(col("rank").equalTo(1)))
+            .select(col("doc_id"), col("query_id"), col("text_sha256"));
+    Dataset<Row> todo =
+        documents.select(col(CorpusSource.DOC_ID), col(RecordTriage.TEXT_SHA256)).crossJoin(queries)
+            .join(done, scala.collection.JavaConverters.asScalaBuffer(
+                List.of(CorpusSource.DOC_ID, "query_id", RecordTriage.TEXT_SHA256)).toSeq(), "left_anti")
+            .groupBy(col(CorpusSource.DOC_ID))
+            .agg(collect_list(col("query_id")).as("query_ids"));
+    return documents.join(todo, CorpusSource.DOC_ID)
+        .select(col(CorpusSource.DOC_ID), col(CorpusSource.TEXT), col("query_ids"));
+  }
+
+  private static org.apache.spark.sql.Column[] answerColumns() {
+    return java.util.Arrays.stream(AnswersTable.SCHEMA.fieldNames()).map(org.apache.spark.sql.functions::col)
+        .toArray(org.apache.spark.sql.Column[]::new);
+  }
+
+  private Dataset<Row> quarantineRows(
+      Dataset<Row> triaged, Dataset<Row> failures, List<UnreadableFile> unreadable, String runId, Timestamp at) {
+    Dataset<Row> records =
+        triaged.filter(col(RecordTriage.REASON).isNotNull())
+            .select(col(RecordTriage.RECORD_KEY), col(CorpusSource.DOC_ID), lit(null).cast(DataTypes.StringType).as("query_id"),
+                col(RecordTriage.REASON).as("reason"), lit(null).cast(DataTypes.StringType).as("error_class"),
+                col(RecordTriage.DETAIL).as("detail"), col(CorpusSource.FILE).as("source_file"),
+                col(RecordTriage.TEXT_SHA256), lit(runId).as("run_id"), lit(at).as("at"));
+    Dataset<Row> pairs =
+        failures.select(col("doc_id").as(RecordTriage.RECORD_KEY), col("doc_id"), col("query_id"),
+            col("failure").as("reason"), col("failure_class").as("error_class"), col("failure_detail").as("detail"),
+            lit(null).cast(DataTypes.StringType).as("source_file"), col("text_sha256"), lit(runId).as("run_id"),
+            lit(at).as("at"));
+    List<Row> files = new ArrayList<>();
+    for (UnreadableFile f : unreadable) {
+      files.add(RowFactory.create("file:" + f.path(), null, null, QuarantineReason.UNREADABLE_FILE.name(),
+          f.errorClass(), f.detail(), f.path(), null, runId, at));
+    }
+    return records.unionByName(pairs).unionByName(spark.createDataFrame(files, QuarantineTable.SCHEMA));
+  }
+
+  private Row runRow(RunSummary s, ModelBundle bundle, Instant startedAt, String status) {
+    return RowFactory.create(s.runId(), s.mode().name().toLowerCase(java.util.Locale.ROOT), options.input(),
+        bundle.manifest().name(), bundle.sha256(), options.queries().size(), Timestamp.from(startedAt),
+        new Timestamp(System.currentTimeMillis()), s.recordsRead(), s.recordsAnswered(), s.recordsUnchanged(),
+        s.recordsDuplicate(), s.recordsQuarantined(), s.unreadableFiles(), s.pairsAnswered(), s.pairsQuarantined(),
+        s.answerRows(), s.windows(), s.windowsPerSecond(), status);
+  }
+
+  private FaultInjection faults() {
+    String value = spark.conf().get(FaultInjection.CONF, "-1");
+    return new FaultInjection(Integer.parseInt(value));
   }
 
   static String newRunId() {

@@ -14,8 +14,10 @@ import org.corpusqa.qa.Query;
  * @param modelUri where executors find the bundle
  * @param queries the questions asked of every document ({@code run}); empty when each row brings
  *     its own
- * @param rowQuestionSettings null for {@code run}; for {@code evaluate}, rows carry a third column
- *     of (id, question) structs, all decoded with these settings
+ * @param perRowQuestions whether rows carry a third column with the questions to ask: query ids
+ *     of {@code queries} (incremental runs), or (id, question) structs (evaluation)
+ * @param rowQuestionSettings how (id, question) structs are decoded; null for runs
+ * @param faults test-only fault injection, {@link FaultInjection#NONE} in production
  * @param modelSha256 the bundle's identity as the driver computed it; executors check their copy
  * @param explainDirectory null unless {@code --explain} was given
  * @param explainDocIds the documents whose windows are explained
@@ -25,11 +27,13 @@ record AnswerTask(
     String modelSha256,
     String modelName,
     List<Query> queries,
+    boolean perRowQuestions,
     DecodingSettings rowQuestionSettings,
     EngineOptions engineOptions,
     String runId,
     long processedAtMicros,
     String explainDirectory,
     Set<String> explainDocIds,
-    HadoopConf hadoopConf)
+    SerializableConf hadoopConf,
+    FaultInjection faults)
     implements Serializable {}

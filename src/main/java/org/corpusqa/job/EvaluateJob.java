@@ -117,20 +117,22 @@ public final class EvaluateJob {
     LongAccumulator documents = spark.sparkContext().longAccumulator("corpusqa.eval.documents");
     LongAccumulator windows = spark.sparkContext().longAccumulator("corpusqa.eval.windows");
     AnswerTask task =
-        new AnswerTask(options.modelUri(), bundle.sha256(), bundle.manifest().name(), List.of(),
+        new AnswerTask(options.modelUri(), bundle.sha256(), bundle.manifest().name(), List.of(), true,
             options.settings(), options.engineOptions(), runId, Instant.now().toEpochMilli() * 1000,
-            null, java.util.Set.of(), HadoopConf.of(spark.sparkContext().hadoopConfiguration()));
+            null, java.util.Set.of(), SerializableConf.of(spark.sparkContext().hadoopConfiguration()),
+            FaultInjection.NONE);
     long started = System.nanoTime();
     List<Row> ranked =
-        input.mapPartitions(new PartitionAnswerer(task, documents, windows), Encoders.row(AnswersTable.SCHEMA))
-            .filter(functions.col("rank").equalTo(1))
-            .select("query_id", "answer", "null_score")
+        input.mapPartitions(new PartitionAnswerer(task, documents, windows), Encoders.row(PartitionAnswerer.OUTPUT))
+            .filter(functions.col("rank").equalTo(1).or(functions.col("failure").isNotNull()))
+            .select("query_id", "answer", "null_score", "failure")
             .collectAsList();
     LOG.info("Evaluation {}: {} questions over {} texts, {} windows in {} s", runId, ranked.size(),
         documents.value(), windows.value(), String.format("%.1f", (System.nanoTime() - started) / 1e9));
     Map<String, Row> byId = new HashMap<>();
     for (Row r : ranked) {
-      byId.put(r.getString(0), RowFactory.create(r.get(1), r.get(2)));
+      // A question the model failed on is predicted as no answer, with no-answer probability 1.
+      byId.put(r.getString(0), r.isNullAt(3) ? RowFactory.create(r.get(1), r.get(2)) : RowFactory.create(null, 1.0));
     }
     return byId;
   }

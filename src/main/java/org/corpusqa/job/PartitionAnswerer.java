@@ -17,6 +17,9 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.corpusqa.io.AnswersTable;
 import org.corpusqa.model.BundleLocator;
 import org.corpusqa.model.ModelBundle;
 import org.corpusqa.model.ModelCache;
@@ -41,6 +44,16 @@ import org.slf4j.LoggerFactory;
  */
 final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
+
+  /**
+   * What the function returns: answers rows, and for a (document, question) the tokenizer or model
+   * failed on, one row with rank 0 and the failure (kind, error class, detail) for quarantine.
+   */
+  static final StructType OUTPUT =
+      AnswersTable.SCHEMA
+          .add("failure", DataTypes.StringType, true)
+          .add("failure_class", DataTypes.StringType, true)
+          .add("failure_detail", DataTypes.StringType, true);
   private static final Logger LOG = LoggerFactory.getLogger(PartitionAnswerer.class);
 
   private final AnswerTask task;
@@ -59,7 +72,7 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
     ModelCache.configureEngine(context == null ? 1 : context.cpus());
     ModelBundle bundle =
         ModelBundle.open(
-            BundleLocator.localDirectory(task.modelUri(), task.hadoopConf().toConfiguration()));
+            BundleLocator.localDirectory(task.modelUri(), task.hadoopConf().get()));
     if (!bundle.sha256().equals(task.modelSha256())) {
       throw new IllegalStateException(
           "Model bundle " + task.modelUri() + " changed during the run: sha256 " + bundle.sha256()
@@ -75,7 +88,7 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
                 task.explainDirectory(), task.explainDocIds(),
                 context == null ? 0 : context.partitionId(),
                 context == null ? 0 : context.taskAttemptId(),
-                task.hadoopConf().toConfiguration());
+                task.hadoopConf().get());
     if (context != null) {
       context.addTaskCompletionListener(
           (TaskContext done) -> {
@@ -87,9 +100,9 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
     }
     WindowObserver observer = explain == null ? WindowObserver.NONE : explain;
     AnswerStream stream =
-        task.rowQuestionSettings() == null
-            ? engine.answer(map(rows, this::document), engine.prepare(task.queries()), forward, observer)
-            : engine.answerEach(map(rows, this::documentQuestions), forward, observer);
+        task.perRowQuestions()
+            ? engine.answerEach(map(rows, this::documentQuestions), forward, observer)
+            : engine.answer(map(rows, this::document), engine.prepare(task.queries()), forward, observer);
     return new AnswerRows(stream, explain);
   }
 
@@ -99,13 +112,31 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
     return new Document(row.getString(0), row.getString(1) == null ? "" : row.getString(1));
   }
 
+  /**
+   * The third column lists the questions to ask: query ids of the run's queries (incremental runs
+   * ask only what is not answered yet), or (id, question) structs of labelled data.
+   */
   private DocumentQuestions documentQuestions(Row row) {
-    List<Row> asked = row.getList(2);
+    List<Object> asked = row.getList(2);
     List<Query> queries = new ArrayList<>(asked.size());
-    for (Row q : asked) {
-      queries.add(new Query(q.getString(0), q.getString(1), task.rowQuestionSettings()));
+    for (Object item : asked) {
+      if (item instanceof Row q) {
+        queries.add(new Query(q.getString(0), q.getString(1), task.rowQuestionSettings()));
+      } else {
+        queries.add(queriesById().get((String) item));
+      }
     }
     return new DocumentQuestions(document(row), queries);
+  }
+
+  private transient java.util.Map<String, Query> byId;
+
+  private java.util.Map<String, Query> queriesById() {
+    if (byId == null) {
+      byId = new java.util.HashMap<>();
+      task.queries().forEach(q -> byId.put(q.id(), q));
+    }
+    return byId;
   }
 
   private static <A, B> Iterator<B> map(Iterator<A> in, Function<A, B> f) {
@@ -129,6 +160,7 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
     private final ArrayDeque<Row> buffered = new ArrayDeque<>();
     private final Timestamp processedAt;
     private long windowsReported;
+    private long emitted;
     private boolean finished;
 
     AnswerRows(AnswerStream stream, ExplainWriter explain) {
@@ -142,6 +174,9 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
       if (buffered.isEmpty() && stream.hasNext()) {
         QaResult result = stream.next();
         String textSha = sha256(result.document().text());
+        if (result.isFailed()) {
+          buffered.add(failureRow(result, textSha));
+        }
         for (Answer answer : result.answers()) {
           buffered.add(toRow(result, answer, textSha));
         }
@@ -165,7 +200,16 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
+      emitted++;
+      FaultInjection.maybeFail(task.faults(), emitted);
       return buffered.poll();
+    }
+
+    private Row failureRow(QaResult result, String textSha) {
+      return RowFactory.create(
+          result.docId(), result.query().id(), result.query().question(), 0, null, null, null, null,
+          Double.NaN, null, textSha, task.modelName(), task.modelSha256(), task.runId(), processedAt,
+          result.failure().kind().name(), result.failure().errorClass(), result.failure().detail());
     }
 
     private Row toRow(QaResult result, Answer answer, String textSha) {
@@ -184,7 +228,10 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
           task.modelName(),
           task.modelSha256(),
           task.runId(),
-          processedAt);
+          processedAt,
+          null,
+          null,
+          null);
     }
   }
 

@@ -9,6 +9,8 @@ import org.corpusqa.qa.Query;
  * What {@code run} was asked to do, checked by the command line before the job starts.
  *
  * @param explainDirectory null unless {@code --explain} was given
+ * @param maxTextChars longer texts are quarantined as TEXT_TOO_LARGE
+ * @param maxQuarantineShare the run fails when more than this share of its records is quarantined
  */
 public record RunOptions(
     String input,
@@ -17,7 +19,33 @@ public record RunOptions(
     String textColumn,
     List<Query> queries,
     String modelUri,
-    String table,
+    Tables tables,
+    RunMode mode,
     String explainDirectory,
     int explainLimit,
-    EngineOptions engineOptions) {}
+    long maxTextChars,
+    double maxQuarantineShare,
+    EngineOptions engineOptions) {
+
+  /**
+   * Default size limit: 2,000,000 characters is about 700 pages of contract, some 600,000 tokens
+   * (2,500 windows of 384 per question, minutes of CPU each); a longer "document" is almost always
+   * a broken extraction (a whole archive, an embedded binary), and one such text would hold a task
+   * for an hour.
+   */
+  public static final long DEFAULT_MAX_TEXT_CHARS = 2_000_000;
+
+  public static final double DEFAULT_MAX_QUARANTINE_SHARE = 0.05;
+
+  /** The output tables of a run. */
+  public record Tables(String answers, String quarantine, String runs) {
+    public static final Tables DEFAULT = new Tables("answers", "quarantine", "runs");
+  }
+
+  /** The usual options for tests and simple callers: full defaults but for what is given. */
+  public static RunOptions of(String input, InputFormat format, List<Query> queries, String modelUri, String answersTable) {
+    return new RunOptions(input, format, "doc_id", "text", queries, modelUri,
+        new Tables(answersTable, Tables.DEFAULT.quarantine(), Tables.DEFAULT.runs()), RunMode.INCREMENTAL, null, 100,
+        DEFAULT_MAX_TEXT_CHARS, DEFAULT_MAX_QUARANTINE_SHARE, EngineOptions.DEFAULTS);
+  }
+}

@@ -74,9 +74,21 @@ public final class AnswerStream implements Iterator<QaResult> {
 
   private void admit(QaEngine.Request request) {
     long t0 = System.nanoTime();
-    TokenizedText context = engine.tokenizer().tokenize(request.document().text());
-    stats.tokenizeNanos += System.nanoTime() - t0;
     stats.documents++;
+    TokenizedText context;
+    try {
+      context = engine.tokenizer().tokenize(request.document().text());
+    } catch (RuntimeException e) {
+      // One text the tokenizer cannot take fails its own questions, not the partition.
+      Failure failure = Failure.of(Failure.Kind.TOKENIZATION_FAILED, e, "tokenizer failed on the text");
+      for (PreparedQuery q : request.queries()) {
+        stats.questions++;
+        ready.add(QaResult.failed(request.document(), q.query(), 0, failure));
+      }
+      return;
+    } finally {
+      stats.tokenizeNanos += System.nanoTime() - t0;
+    }
     for (QuestionWork work : engine.expand(request, context)) {
       stats.questions++;
       if (work.hasMoreWindows()) {
@@ -107,10 +119,35 @@ public final class AnswerStream implements Iterator<QaResult> {
     pending.clear();
   }
 
+  /**
+   * Runs one batch; when the model fails on it (out of memory, a bad input), runs each half on its
+   * own, down to single windows, so that only a window the model cannot run at all fails, and only
+   * its (document, question).
+   */
   private void runBatch(List<Window> windows) {
     WindowBatch batch = new WindowBatch(List.copyOf(windows), 0);
     long t0 = System.nanoTime();
-    BatchLogits logits = model.forward(batch);
+    BatchLogits logits;
+    try {
+      logits = model.forward(batch);
+    } catch (RuntimeException e) {
+      stats.forwardNanos += System.nanoTime() - t0;
+      stats.failedBatches++;
+      if (windows.size() > 1) {
+        int half = windows.size() / 2;
+        runBatch(windows.subList(0, half));
+        runBatch(windows.subList(half, windows.size()));
+      } else {
+        Window window = windows.get(0);
+        QuestionWork work = window.work();
+        work.fail(Failure.of(Failure.Kind.MODEL_FAILED, e,
+            "model failed on window " + window.index() + " of " + window.length() + " tokens"));
+        if (work.isComplete()) {
+          ready.add(work.finish());
+        }
+      }
+      return;
+    }
     long t1 = System.nanoTime();
     stats.forwardNanos += t1 - t0;
     stats.batches++;

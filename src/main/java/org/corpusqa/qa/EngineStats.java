@@ -6,6 +6,7 @@ public final class EngineStats {
   long questions;
   long windows;
   long batches;
+  long failedBatches;
   long realTokens;
   long paddedTokens;
   int peakPendingWindows;
@@ -27,6 +28,11 @@ public final class EngineStats {
 
   public long batches() {
     return batches;
+  }
+
+  /** Batches the model failed on, each then retried in halves. */
+  public long failedBatches() {
+    return failedBatches;
   }
 
   public long realTokens() {

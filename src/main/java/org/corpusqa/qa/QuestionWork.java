@@ -18,6 +18,7 @@ public final class QuestionWork {
   private final AnswerCollector collector;
   private int produced;
   private int decoded;
+  private Failure failure;
 
   QuestionWork(
       Document document, TokenizedText context, Query query, TokenizedText question, PairTemplate template) {
@@ -82,7 +83,17 @@ public final class QuestionWork {
   }
 
   void accept(Window window, WindowDecoding decoding) {
-    collector.add(window, decoding, context);
+    if (failure == null) {
+      collector.add(window, decoding, context);
+    }
+    decoded++;
+  }
+
+  /** Records that the model failed on one of this work's windows; its other windows still count. */
+  void fail(Failure failure) {
+    if (this.failure == null) {
+      this.failure = failure;
+    }
     decoded++;
   }
 
@@ -91,6 +102,9 @@ public final class QuestionWork {
   }
 
   QaResult finish() {
+    if (failure != null) {
+      return QaResult.failed(document, query, windowCount, failure);
+    }
     return collector.finish(query);
   }
 }

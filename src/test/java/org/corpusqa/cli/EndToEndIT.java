@@ -107,7 +107,8 @@ class EndToEndIT {
         "--queries", queries.toString(), "--model", "src/test/resources/models/tiny-distilbert",
         "--warehouse", warehouse.toString(), "--explain", explain.toString());
     assertThat(run.exitCode()).as(run.all()).isZero();
-    assertThat(run.stdout()).contains("8 documents, 64 answer rows");
+    assertThat(run.stdout()).contains("8 records read: 8 answered, 0 unchanged, 0 duplicates, 0 quarantined")
+        .contains(" 64 answer rows");
 
     Result sql = launch(Map.of(), "sql", "--warehouse", warehouse.toString(), "--format", "json", "SELECT * FROM answers");
     assertThat(sql.exitCode()).as(sql.all()).isZero();

@@ -112,7 +112,7 @@ class SharedTokenizerModelsIT {
         "--model", model.toString(), "--warehouse", warehouse.toString(), "--explain", explain.toString()),
         Map.of(), ROOT, 900);
     assertThat(run.exitCode()).as(run.all()).isZero();
-    assertThat(run.stdout()).contains("4 documents, 32 answer rows");
+    assertThat(run.stdout()).contains("4 records read: 4 answered").contains(" 32 answer rows");
 
     Result sql = Processes.run(List.of(ROOT.resolve("jobs/corpus-qa").toString(), "sql",
         "--warehouse", warehouse.toString(), "--format", "json", "SELECT * FROM answers"), Map.of(), ROOT, 600);

@@ -49,14 +49,22 @@ class AnswerJobTest {
   }
 
   private static RunOptions options(String table, List<Query> queries, String explain) {
-    return new RunOptions(parquet.toString(), InputFormat.PARQUET, "doc_id", "text", queries,
-        TestModels.TINY_BERT.toString(), table, explain, 3, EngineOptions.DEFAULTS);
+    return options(parquet.toString(), InputFormat.PARQUET, "doc_id", "text", table, queries, explain, RunMode.FULL);
+  }
+
+  static RunOptions options(String input, InputFormat format, String idColumn, String textColumn, String table,
+      List<Query> queries, String explain, RunMode mode) {
+    return new RunOptions(input, format, idColumn, textColumn, queries, TestModels.TINY_BERT.toString(),
+        new RunOptions.Tables(table, "quarantine", "runs"), mode, explain, 3, RunOptions.DEFAULT_MAX_TEXT_CHARS,
+        RunOptions.DEFAULT_MAX_QUARANTINE_SHARE, EngineOptions.DEFAULTS);
   }
 
   @Test
   void answersEveryQueryForEveryDocumentOnceAndRerunsChangeNothing() {
     RunSummary first = new AnswerJob(spark, options("answers_once", QUERIES, null)).run();
-    assertThat(first.documents()).isEqualTo(texts.size());
+    assertThat(first.recordsRead()).isEqualTo(texts.size());
+    assertThat(first.recordsAnswered()).isEqualTo(texts.size());
+    assertThat(first.reconciles()).isTrue();
     assertThat(first.answerRows()).isEqualTo(2L * texts.size());
     assertThat(first.windows()).isGreaterThan(2L * texts.size());
 
@@ -77,22 +85,44 @@ class AnswerJobTest {
 
     new AnswerJob(spark, options("answers_once", QUERIES, null)).run();
     assertThat(spark.sql("SELECT count(*) FROM answers_once").first().getLong(0)).isEqualTo(2L * texts.size());
+    // Incremental: everything is answered for this model and these texts, so nothing goes to the model.
+    RunSummary incremental = new AnswerJob(spark, options(parquet.toString(), InputFormat.PARQUET, "doc_id", "text",
+        "answers_once", QUERIES, null, RunMode.INCREMENTAL)).run();
+    assertThat(incremental.recordsAnswered()).isZero();
+    assertThat(incremental.recordsUnchanged()).isEqualTo(texts.size());
+    assertThat(incremental.windows()).isZero();
+    assertThat(spark.sql("SELECT count(*) FROM answers_once").first().getLong(0)).isEqualTo(2L * texts.size());
   }
 
   @Test
-  void rowsWithoutAnIdAreCountedNotAnswered() {
-    Path withNull = tmp.resolve("null-id.parquet");
-    spark.sql("SELECT * FROM VALUES ('a', 'Цена контракта.'), (NULL, 'Срок поставки.'), ('b', NULL) AS t(doc_id, text)")
-        .write().parquet(withNull.toString());
-    RunOptions options = new RunOptions(withNull.toString(), InputFormat.PARQUET, "doc_id", "text", QUERIES,
-        TestModels.TINY_BERT.toString(), "answers_null_ids", null, 1, EngineOptions.DEFAULTS);
-    RunSummary summary = new AnswerJob(spark, options).run();
-    assertThat(summary.documents()).isEqualTo(2);
-    assertThat(summary.skippedWithoutId()).isEqualTo(1);
-    assertThat(summary.toString()).endsWith("; skipped 1 rows without a document id");
-    List<Row> empty = spark.sql("SELECT no_answer_reason, null_score FROM answers_null_ids WHERE doc_id = 'b'")
-        .collectAsList();
-    assertThat(empty).hasSize(2).allMatch(r -> r.getString(0).equals("EMPTY_TEXT") && r.getDouble(1) == 1.0);
+  void recordsThatCannotBeAnsweredAreQuarantinedWithTheirReason() {
+    Path bad = tmp.resolve("bad.parquet");
+    spark.sql("SELECT * FROM VALUES ('a', 'Цена контракта.'), (NULL, 'Срок поставки.'), ('b', NULL),"
+            + " ('c', ' \\n '), ('dup', 'Один текст.'), ('dup', 'Один текст.'), ('conflict', 'Первый.'),"
+            + " ('conflict', 'Второй.') AS t(doc_id, text)")
+        .write().parquet(bad.toString());
+    RunOptions options = options(bad.toString(), InputFormat.PARQUET, "doc_id", "text", "answers_bad", QUERIES,
+        null, RunMode.FULL);
+    assertThatThrownBy(() -> new AnswerJob(spark, options).run())
+        .isInstanceOf(QuarantineShareExceededException.class)
+        .hasMessageContaining("quarantined 5 records and 0 (document, question) pairs of 8 records read (62.5%),"
+            + " more than --max-quarantine-share 5.0%; answers were written");
+    List<Row> reasons = spark.sql("SELECT record_key, reason, detail FROM quarantine WHERE run_id ="
+        + " (SELECT max_by(run_id, ended_at) FROM runs) ORDER BY reason, record_key").collectAsList();
+    assertThat(reasons).extracting(r -> r.getString(1) + " " + r.getString(0))
+        .containsExactly("CONFLICTING_DUPLICATE_ID conflict", "CONFLICTING_DUPLICATE_ID conflict",
+            "EMPTY_TEXT b", "EMPTY_TEXT c", "MISSING_DOC_ID sha256:" + PartitionAnswerer.sha256("Срок поставки."));
+    assertThat(reasons.get(0).getString(2)).isEqualTo("document id appears with 2 different texts in this input; none answered");
+    Row run = spark.sql("SELECT records_read, records_answered, records_unchanged, records_duplicate,"
+        + " records_quarantined, status FROM runs ORDER BY ended_at DESC LIMIT 1").first();
+    assertThat(run.getLong(0)).isEqualTo(8);
+    assertThat(run.getLong(1)).isEqualTo(2); // a, dup
+    assertThat(run.getLong(2)).isZero();
+    assertThat(run.getLong(3)).isEqualTo(1);
+    assertThat(run.getLong(4)).isEqualTo(5);
+    assertThat(run.getString(5)).isEqualTo("FAILED_QUARANTINE_SHARE");
+    assertThat(spark.sql("SELECT DISTINCT doc_id FROM answers_bad ORDER BY doc_id").collectAsList())
+        .extracting(r -> r.getString(0)).containsExactly("a", "dup");
   }
 
   @Test
@@ -161,8 +191,8 @@ class AnswerJobTest {
 
   @Test
   void missingTextColumnFailsBeforeAnyTableIsCreated() {
-    RunOptions wrong = new RunOptions(parquet.toString(), InputFormat.PARQUET, "doc_id", "body", QUERIES,
-        TestModels.TINY_BERT.toString(), "answers_never", null, 1, EngineOptions.DEFAULTS);
+    RunOptions wrong = options(parquet.toString(), InputFormat.PARQUET, "doc_id", "body", "answers_never", QUERIES,
+        null, RunMode.FULL);
     assertThatThrownBy(() -> new AnswerJob(spark, wrong).run())
         .isInstanceOf(ConfigException.class)
         .hasMessage("Cannot read corpus " + parquet + ": missing column 'body'; it has [doc_id, text];"
@@ -174,14 +204,14 @@ class AnswerJobTest {
   void mistypedColumnsAreNamed() {
     Path typed = tmp.resolve("typed.parquet");
     spark.sql("SELECT CAST(1.5 AS DOUBLE) AS doc_id, 7 AS text, 'x' AS body").write().parquet(typed.toString());
-    RunOptions badId = new RunOptions(typed.toString(), InputFormat.PARQUET, "doc_id", "body", QUERIES,
-        TestModels.TINY_BERT.toString(), "answers_never", null, 1, EngineOptions.DEFAULTS);
+    RunOptions badId = options(typed.toString(), InputFormat.PARQUET, "doc_id", "body", "answers_never", QUERIES,
+        null, RunMode.FULL);
     assertThatThrownBy(() -> new AnswerJob(spark, badId).run())
         .isInstanceOf(ConfigException.class)
         .hasMessage("Cannot use column 'doc_id' of " + typed + " as document id: must be a string or an"
             + " integer, got: double");
-    RunOptions badText = new RunOptions(typed.toString(), InputFormat.PARQUET, "body", "text", QUERIES,
-        TestModels.TINY_BERT.toString(), "answers_never", null, 1, EngineOptions.DEFAULTS);
+    RunOptions badText = options(typed.toString(), InputFormat.PARQUET, "body", "text", "answers_never", QUERIES,
+        null, RunMode.FULL);
     assertThatThrownBy(() -> new AnswerJob(spark, badText).run())
         .isInstanceOf(ConfigException.class)
         .hasMessage("Cannot use column 'text' of " + typed + " as document text: must be a string, got: int");
@@ -190,8 +220,8 @@ class AnswerJobTest {
   @Test
   void queryThatTheModelCannotTakeFailsBeforeReadingData() {
     List<Query> tooLong = QueriesFile.parse("l.yaml", "queries:\n  - id: a\n    question: q\n    max_seq_len: 512\n");
-    RunOptions options = new RunOptions("/no/such/input", InputFormat.PARQUET, "doc_id", "text", tooLong,
-        TestModels.TINY_BERT.toString(), "answers_never", null, 1, EngineOptions.DEFAULTS);
+    RunOptions options = options("/no/such/input", InputFormat.PARQUET, "doc_id", "text", "answers_never", tooLong,
+        null, RunMode.FULL);
     assertThatThrownBy(() -> new AnswerJob(spark, options).run())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot use query 'a': max_seq_len 512 exceeds the model's max_seq_len 384; set"
@@ -200,11 +230,11 @@ class AnswerJobTest {
 
   @Test
   void unreadableInputIsAConfigurationError() {
-    RunOptions options = new RunOptions("/no/such/input", InputFormat.PARQUET, "doc_id", "text", QUERIES,
-        TestModels.TINY_BERT.toString(), "answers_never", null, 1, EngineOptions.DEFAULTS);
+    RunOptions options = options("/no/such/input", InputFormat.PARQUET, "doc_id", "text", "answers_never", QUERIES,
+        null, RunMode.FULL);
     assertThatThrownBy(() -> new AnswerJob(spark, options).run())
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("Cannot read corpus /no/such/input as parquet: ")
-        .hasMessageEndingWith("; check --input and --input-format");
+        .hasMessageStartingWith("Cannot read corpus /no/such/input: ")
+        .hasMessageEndingWith("; check --input");
   }
 }

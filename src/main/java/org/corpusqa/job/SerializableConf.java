@@ -7,27 +7,27 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * The driver's file system settings ({@code fs.*}, e.g. S3A endpoint and credential providers),
- * carried to executors so that they open model bundles and explain files the same way.
+ * carried to executors so that they open model bundles, input files and explain files the same way.
  */
-final class HadoopConf implements Serializable {
+public final class SerializableConf implements Serializable {
   private static final long serialVersionUID = 1L;
   private final Map<String, String> entries;
 
-  private HadoopConf(Map<String, String> entries) {
+  private SerializableConf(Map<String, String> entries) {
     this.entries = entries;
   }
 
-  static HadoopConf of(Configuration conf) {
+  public static SerializableConf of(Configuration conf) {
     Map<String, String> entries = new HashMap<>();
     for (Map.Entry<String, String> e : conf) {
       if (e.getKey().startsWith("fs.")) {
         entries.put(e.getKey(), e.getValue());
       }
     }
-    return new HadoopConf(entries);
+    return new SerializableConf(entries);
   }
 
-  Configuration toConfiguration() {
+  public Configuration get() {
     Configuration conf = new Configuration();
     entries.forEach(conf::set);
     return conf;

@@ -1,0 +1,21 @@
+package org.corpusqa.io;
+
+/** Why a record, or one (document, question) of it, is in the quarantine table. */
+public enum QuarantineReason {
+  /** The record has no document id, so no answer row could be keyed. */
+  MISSING_DOC_ID,
+  /** The same document id comes with different texts in one input; none of them is answered. */
+  CONFLICTING_DUPLICATE_ID,
+  /** The text is null, empty, or only whitespace. */
+  EMPTY_TEXT,
+  /** The text is longer than {@code --max-text-chars}. */
+  TEXT_TOO_LARGE,
+  /** The tokenizer failed on the text. */
+  TOKENIZATION_FAILED,
+  /** The model failed on a window of this (document, question), even alone. */
+  MODEL_FAILED,
+  /** The reader could not parse the record (JSON or CSV, Spark's PERMISSIVE mode). */
+  MALFORMED_RECORD,
+  /** A whole input file could not be read (a corrupt or truncated Parquet or ORC file). */
+  UNREADABLE_FILE
+}
