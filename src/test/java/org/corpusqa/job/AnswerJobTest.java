@@ -126,6 +126,74 @@ class AnswerJobTest {
   }
 
   @Test
+  void poisonCorpusFailsNoJobAndAccountsForEveryRecord() throws IOException {
+    Path dir = tmp.resolve("poison-json");
+    Files.createDirectories(dir);
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = new java.util.ArrayList<>();
+    String[][] good = {
+        {"emoji", "Обеспечение 😀 исполнения 👍🏽 контракта 🇷🇺 составляет 5 %."},
+        {"cjk", "合同履约担保 обеспечение 金额 10%."},
+        {"zero-width", "Обеспе\u200bчение\u200d исполнения\ufeff контракта."},
+        {"control", "Цена\u0001 контракта\u0007 составляет\u001f 100 рублей."},
+        {"rtl", "ضمان обеспечение исполнения עברית контракта."},
+        {"42", "Числовой идентификатор документа."}};
+    for (String[] d : good) {
+      lines.add(json.writeValueAsString(Map.of("doc_id", d[0], "text", d[1])));
+    }
+    lines.add(json.writeValueAsString(Map.of("doc_id", "huge", "text", "слово ".repeat(5_000))));
+    lines.add("{\"doc_id\": \"broken\", \"text\": \"не закрыта");
+    lines.add("not json at all");
+    lines.add("{\"doc_id\": null, \"text\": \"без идентификатора\"}");
+    lines.add("{\"doc_id\": \"no-text\"}");
+    lines.add("{\"doc_id\": \"blank\", \"text\": \"\\u200b \\u00a0\\t\"}");
+    Files.write(dir.resolve("part-1.jsonl"), lines);
+    RunOptions base = options(dir.toString(), InputFormat.JSON, "doc_id", "text", "answers_poison", QUERIES, null,
+        RunMode.FULL);
+    RunOptions options = new RunOptions(base.input(), base.inputFormat(), base.idColumn(), base.textColumn(),
+        base.queries(), base.modelUri(), base.tables(), base.mode(), null, 1, 20_000, 1.0, base.engineOptions());
+    RunSummary summary = new AnswerJob(spark, options).run();
+    assertThat(summary.recordsRead()).isEqualTo(12);
+    assertThat(summary.recordsAnswered()).isEqualTo(6);
+    assertThat(summary.recordsQuarantined()).isEqualTo(6);
+    assertThat(summary.reconciles()).isTrue();
+    List<Row> reasons = spark.sql("SELECT reason, count(*) FROM quarantine WHERE run_id = '" + summary.runId()
+        + "' GROUP BY reason ORDER BY reason").collectAsList();
+    assertThat(reasons).extracting(r -> r.getString(0) + "=" + r.getLong(1))
+        .containsExactly("EMPTY_TEXT=2", "MALFORMED_RECORD=2", "MISSING_DOC_ID=1", "TEXT_TOO_LARGE=1");
+    assertThat(spark.sql("SELECT detail FROM quarantine WHERE run_id = '" + summary.runId() + "'").collectAsList())
+        .allSatisfy(r -> assertThat(r.getString(0)).doesNotContain("не закрыта").doesNotContain("слово"));
+    assertThat(spark.sql("SELECT DISTINCT doc_id FROM answers_poison").collectAsList()).hasSize(6);
+    for (Row row : spark.sql("SELECT doc_id, answer, start_char, end_char FROM answers_poison").collectAsList()) {
+      assertThat(row.getString(1)).isNotNull();
+    }
+  }
+
+  @Test
+  void truncatedParquetFileIsQuarantinedByPath() throws IOException {
+    Path dir = tmp.resolve("poison-parquet");
+    spark.read().json(SAMPLE.toString()).limit(3).repartition(1).write().parquet(dir.toString());
+    Path good;
+    try (Stream<Path> files = Files.list(dir)) {
+      good = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(good);
+    Path truncated = dir.resolve("part-truncated.parquet");
+    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    RunOptions base = options(dir.toString(), InputFormat.PARQUET, "doc_id", "text", "answers_truncated", QUERIES,
+        null, RunMode.FULL);
+    RunSummary summary = new AnswerJob(spark, base).run();
+    assertThat(summary.recordsRead()).isEqualTo(3);
+    assertThat(summary.recordsAnswered()).isEqualTo(3);
+    assertThat(summary.unreadableFiles()).isEqualTo(1);
+    Row file = spark.sql("SELECT record_key, reason, source_file, error_class FROM quarantine WHERE run_id = '"
+        + summary.runId() + "'").first();
+    assertThat(file.getString(1)).isEqualTo("UNREADABLE_FILE");
+    assertThat(file.getString(2)).endsWith("part-truncated.parquet");
+    assertThat(file.getString(0)).isEqualTo("file:" + file.getString(2));
+  }
+
+  @Test
   void topKGivesThatManyRanksPerDocumentAndQuestion() {
     List<Query> three = QueriesFile.parse("k.yaml",
         "defaults:\n  top_k: 3\nqueries:\n  - id: perf\n    question: обеспечение исполнения контракта\n");

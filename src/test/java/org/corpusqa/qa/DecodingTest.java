@@ -237,6 +237,43 @@ class DecodingTest {
   }
 
   @Test
+  void aWindowTheModelCannotRunFailsOnlyItsOwnQuestion() {
+    ScriptedForwardPass scripted = script(Map.of(), Map.of());
+    // Fails every batch that holds a window of the "poison" document, as a real model would on an
+    // input it cannot take (or out of memory on a batch too large).
+    ForwardPass model = new ForwardPass() {
+      @Override
+      public BatchLogits forward(WindowBatch batch) {
+        if (batch.windows().stream().anyMatch(w -> w.work().document().id().equals("poison"))) {
+          throw new IllegalStateException("the model cannot run this window");
+        }
+        return scripted.forward(batch);
+      }
+
+      @Override
+      public void close() {}
+    };
+    List<Document> docs = List.of(new Document("a", "Цена контракта."), new Document("poison", "Срок поставки."),
+        new Document("b", "Обеспечение исполнения."));
+    QaEngine engine = new QaEngine(TOKENIZER, 384, EngineOptions.DEFAULTS);
+    AnswerStream stream = engine.answer(docs.iterator(),
+        engine.prepare(List.of(new Query("q", "срок", DecodingSettings.DEFAULTS))), model, WindowObserver.NONE);
+    List<QaResult> results = new java.util.ArrayList<>();
+    stream.forEachRemaining(results::add);
+    assertThat(results).hasSize(3);
+    QaResult failed = results.stream().filter(r -> r.docId().equals("poison")).findFirst().orElseThrow();
+    assertThat(failed.isFailed()).isTrue();
+    assertThat(failed.answers()).isEmpty();
+    assertThat(failed.failure().kind()).isEqualTo(Failure.Kind.MODEL_FAILED);
+    assertThat(failed.failure().errorClass()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(failed.failure().detail()).startsWith("model failed on window 0 of ")
+        .endsWith(": the model cannot run this window");
+    assertThat(results.stream().filter(r -> !r.docId().equals("poison"))).allMatch(r -> r.answers().get(0).hasSpan());
+    // One batch of three failed, then halves: [a] ran, [poison, b] failed, then [poison] failed and [b] ran.
+    assertThat(stream.stats().failedBatches()).isEqualTo(3);
+  }
+
+  @Test
   void emptyOrBlankTextGivesANullAnswerRow() {
     ScriptedForwardPass model = script(Map.of(), Map.of());
     List<QaResult> results =
