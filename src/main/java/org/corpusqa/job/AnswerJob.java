@@ -132,8 +132,14 @@ public final class AnswerJob {
       long recordsDuplicate = answerable.filter(col(RecordTriage.FIRST_COPY).equalTo(false)).count();
       long recordsUnchanged = recordsRead - recordsQuarantined - recordsDuplicate - recordsAnswered;
 
-      quarantineTable.merge(quarantineRows(triaged, failures, corpus.unreadable(), runId, at).localCheckpoint(true));
-      answersTable.merge(answers);
+      // An empty MERGE would still commit a snapshot: an identical rerun must leave the tables as they are.
+      Dataset<Row> quarantined = quarantineRows(triaged, failures, corpus.unreadable(), runId, at).localCheckpoint(true);
+      if (!quarantined.isEmpty()) {
+        quarantineTable.merge(quarantined);
+      }
+      if (answerRows > 0) {
+        answersTable.merge(answers);
+      }
       RunSummary summary =
           new RunSummary(runId, options.mode(), options.tables().answers(), recordsRead, recordsAnswered,
               recordsUnchanged, recordsDuplicate, recordsQuarantined, corpus.unreadable().size(),
