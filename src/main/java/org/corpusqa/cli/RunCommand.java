@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     name = "run",
     mixinStandardHelpOptions = true,
     description = "Answer every query for every document and merge the answers into the table.")
-final class RunCommand implements Callable<Integer> {
+class RunCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, description = "Corpus path or URI (file:, hdfs:, s3a:).")
   String input;
 
@@ -80,6 +80,19 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    RunOptions options = options();
+    SparkSession spark = Sessions.create("corpus-qa run", warehouse.warehouse);
+    try {
+      RunSummary summary = new AnswerJob(spark, options).run();
+      System.out.println(summary);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** The checked options; every configuration error is found here, before Spark starts. */
+  RunOptions options() {
     InputFormat format = parseFormat(inputFormat);
     if (explainLimit < 1) {
       throw new ConfigException("Cannot use --explain-limit: must be at least 1, got: " + explainLimit);
@@ -102,15 +115,8 @@ final class RunCommand implements Callable<Integer> {
     RunOptions options =
         new RunOptions(input, format, idColumn, textColumn, parsed, model,
             new RunOptions.Tables(table, quarantineTable, runsTable), runMode, explain, explainLimit, maxTextChars,
-            maxQuarantineShare, engine);
-    SparkSession spark = Sessions.create("corpus-qa run", warehouse.warehouse);
-    try {
-      RunSummary summary = new AnswerJob(spark, options).run();
-      System.out.println(summary);
-      return 0;
-    } finally {
-      spark.stop();
-    }
+            maxQuarantineShare, engine, null);
+    return options;
   }
 
   private static InputFormat parseFormat(String value) {

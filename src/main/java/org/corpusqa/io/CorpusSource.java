@@ -38,12 +38,25 @@ public final class CorpusSource {
 
   public static Read read(
       SparkSession spark, String input, InputFormat format, String idColumn, String textColumn) {
+    return read(spark, input, format, idColumn, textColumn, Slice.ALL);
+  }
+
+  /**
+   * A part of the corpus, for backfills: only some of its files, or only the rows whose
+   * {@code column} (cast to a string) equals {@code value}.
+   */
+  public record Slice(List<String> files, String column, String value) implements java.io.Serializable {
+    public static final Slice ALL = new Slice(null, null, null);
+  }
+
+  public static Read read(
+      SparkSession spark, String input, InputFormat format, String idColumn, String textColumn, Slice slice) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<UnreadableFile> unreadable = new ArrayList<>();
-    List<String> paths = List.of(input);
+    List<String> paths = slice.files() != null ? slice.files() : List.of(input);
     try {
       if (format == InputFormat.PARQUET || format == InputFormat.ORC) {
-        List<String> files = FileCheck.list(input, conf);
+        List<String> files = slice.files() != null ? slice.files() : FileCheck.list(input, conf);
         unreadable = checkFiles(spark, files, format);
         List<String> bad = unreadable.stream().map(UnreadableFile::path).toList();
         paths = files.stream().filter(f -> !bad.contains(f)).toList();
@@ -59,6 +72,10 @@ public final class CorpusSource {
     }
     Dataset<Row> raw = load(spark, paths, format, input);
     StructType schema = raw.schema();
+    if (slice.column() != null) {
+      field(schema, slice.column(), input, "--partition-column");
+      raw = raw.filter(col(slice.column()).cast(DataTypes.StringType).equalTo(slice.value()));
+    }
     StructField id = field(schema, idColumn, input, "--id-column");
     StructField text = field(schema, textColumn, input, "--text-column");
     if (!isIdType(id.dataType())) {
@@ -79,6 +96,13 @@ public final class CorpusSource {
         col(idColumn).cast(DataTypes.StringType).as(DOC_ID), col(textColumn).as(TEXT), corrupt.as(CORRUPT),
         functions.input_file_name().as(FILE));
     return new Read(records, unreadable);
+  }
+
+  /** One column of the corpus as strings, named {@code value}: what a backfill chunks by. */
+  public static Dataset<Row> column(SparkSession spark, String input, InputFormat format, String column) {
+    Dataset<Row> raw = load(spark, List.of(input), format, input);
+    field(raw.schema(), column, input, "--partition-column");
+    return raw.select(col(column).cast(DataTypes.StringType).as("value"));
   }
 
   private static Dataset<Row> load(SparkSession spark, List<String> paths, InputFormat format, String input) {

@@ -16,11 +16,11 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * Lists a corpus's data files and checks that each can be opened, so that a corrupt or truncated
  * file is quarantined by path instead of failing the run (or being skipped silently).
  */
-final class FileCheck {
+public final class FileCheck {
   private FileCheck() {}
 
   /** Data files under {@code input}, skipping Spark's and Hadoop's hidden files (_SUCCESS, .crc). */
-  static List<String> list(String input, Configuration conf) throws IOException {
+  public static List<String> list(String input, Configuration conf) throws IOException {
     Path root = new Path(input);
     FileSystem fs = root.getFileSystem(conf);
     List<String> files = new ArrayList<>();

@@ -32,7 +32,9 @@ public final class RunsTable {
           .add("answer_rows", DataTypes.LongType, false)
           .add("windows", DataTypes.LongType, false)
           .add("windows_per_second", DataTypes.DoubleType, false)
-          .add("status", DataTypes.StringType, false);
+          .add("status", DataTypes.StringType, false)
+          .add("backfill_id", DataTypes.StringType, true)
+          .add("chunk", DataTypes.StringType, true);
 
   private final SparkSession spark;
   private final String table;

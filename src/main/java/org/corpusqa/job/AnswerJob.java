@@ -76,7 +76,8 @@ public final class AnswerJob {
       checkExplainDirectory(options.explainDirectory(), hadoopConf);
     }
     CorpusSource.Read corpus =
-        CorpusSource.read(spark, options.input(), options.inputFormat(), options.idColumn(), options.textColumn());
+        CorpusSource.read(spark, options.input(), options.inputFormat(), options.idColumn(), options.textColumn(),
+            options.chunk() == null ? CorpusSource.Slice.ALL : options.chunk().slice());
     AnswersTable answersTable = new AnswersTable(spark, options.tables().answers());
     QuarantineTable quarantineTable = new QuarantineTable(spark, options.tables().quarantine());
     RunsTable runsTable = new RunsTable(spark, options.tables().runs());
@@ -228,7 +229,9 @@ public final class AnswerJob {
         bundle.manifest().name(), bundle.sha256(), options.queries().size(), Timestamp.from(startedAt),
         new Timestamp(System.currentTimeMillis()), s.recordsRead(), s.recordsAnswered(), s.recordsUnchanged(),
         s.recordsDuplicate(), s.recordsQuarantined(), s.unreadableFiles(), s.pairsAnswered(), s.pairsQuarantined(),
-        s.answerRows(), s.windows(), s.windowsPerSecond(), status);
+        s.answerRows(), s.windows(), s.windowsPerSecond(), status,
+        options.chunk() == null ? null : options.chunk().backfillId(),
+        options.chunk() == null ? null : options.chunk().name());
   }
 
   private FaultInjection faults() {

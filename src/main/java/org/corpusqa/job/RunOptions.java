@@ -1,6 +1,7 @@
 package org.corpusqa.job;
 
 import java.util.List;
+import org.corpusqa.io.CorpusSource;
 import org.corpusqa.io.InputFormat;
 import org.corpusqa.qa.EngineOptions;
 import org.corpusqa.qa.Query;
@@ -25,7 +26,17 @@ public record RunOptions(
     int explainLimit,
     long maxTextChars,
     double maxQuarantineShare,
-    EngineOptions engineOptions) {
+    EngineOptions engineOptions,
+    Chunk chunk) {
+
+  /** One chunk of a backfill: which part of the input, and the names that record it in runs. */
+  public record Chunk(String backfillId, String name, CorpusSource.Slice slice) {}
+
+  /** The same run restricted to one backfill chunk. */
+  public RunOptions forChunk(Chunk chunk) {
+    return new RunOptions(input, inputFormat, idColumn, textColumn, queries, modelUri, tables, mode,
+        explainDirectory, explainLimit, maxTextChars, maxQuarantineShare, engineOptions, chunk);
+  }
 
   /**
    * Default size limit: 2,000,000 characters is about 700 pages of contract, some 600,000 tokens
@@ -46,6 +57,6 @@ public record RunOptions(
   public static RunOptions of(String input, InputFormat format, List<Query> queries, String modelUri, String answersTable) {
     return new RunOptions(input, format, "doc_id", "text", queries, modelUri,
         new Tables(answersTable, Tables.DEFAULT.quarantine(), Tables.DEFAULT.runs()), RunMode.INCREMENTAL, null, 100,
-        DEFAULT_MAX_TEXT_CHARS, DEFAULT_MAX_QUARANTINE_SHARE, EngineOptions.DEFAULTS);
+        DEFAULT_MAX_TEXT_CHARS, DEFAULT_MAX_QUARANTINE_SHARE, EngineOptions.DEFAULTS, null);
   }
 }

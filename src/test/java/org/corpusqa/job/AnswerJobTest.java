@@ -56,7 +56,7 @@ class AnswerJobTest {
       List<Query> queries, String explain, RunMode mode) {
     return new RunOptions(input, format, idColumn, textColumn, queries, TestModels.TINY_BERT.toString(),
         new RunOptions.Tables(table, "quarantine", "runs"), mode, explain, 3, RunOptions.DEFAULT_MAX_TEXT_CHARS,
-        RunOptions.DEFAULT_MAX_QUARANTINE_SHARE, EngineOptions.DEFAULTS);
+        RunOptions.DEFAULT_MAX_QUARANTINE_SHARE, EngineOptions.DEFAULTS, null);
   }
 
   @Test
@@ -151,7 +151,7 @@ class AnswerJobTest {
     RunOptions base = options(dir.toString(), InputFormat.JSON, "doc_id", "text", "answers_poison", QUERIES, null,
         RunMode.FULL);
     RunOptions options = new RunOptions(base.input(), base.inputFormat(), base.idColumn(), base.textColumn(),
-        base.queries(), base.modelUri(), base.tables(), base.mode(), null, 1, 20_000, 1.0, base.engineOptions());
+        base.queries(), base.modelUri(), base.tables(), base.mode(), null, 1, 20_000, 1.0, base.engineOptions(), null);
     RunSummary summary = new AnswerJob(spark, options).run();
     assertThat(summary.recordsRead()).isEqualTo(12);
     assertThat(summary.recordsAnswered()).isEqualTo(6);
