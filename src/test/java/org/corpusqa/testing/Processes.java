@@ -50,6 +50,16 @@ public final class Processes {
     }
   }
 
+  /** Starts a command with stdout and stderr going to {@code log}, for tests that watch or kill it. */
+  public static Process start(List<String> command, Path workDir, Path log) {
+    try {
+      return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** A Python 3 that can import torch (Debian's python3-torch), or null when there is none. */
   public static String pythonWithTorch() {
     for (String candidate : List.of("python3", "/usr/bin/python3")) {
