@@ -26,10 +26,11 @@ class BackfillIT {
 
   @TempDir Path tmp;
 
+  /** The scheduler's wrapper, jobs/backfill.sh, one file per chunk. */
   private List<String> backfill(Path archive, Path warehouse) {
-    return List.of(ROOT.resolve("jobs/corpus-qa").toString(), "backfill", "--input", archive.toString(),
-        "--input-format", "json", "--files-per-chunk", "1", "--queries", "jobs/queries/contract-security.yaml",
-        "--model", "src/test/resources/models/tiny-distilbert", "--warehouse", warehouse.toString());
+    return List.of("env", "CORPUSQA_FORMAT=json", "CORPUSQA_WAREHOUSE=" + warehouse,
+        ROOT.resolve("jobs/backfill.sh").toString(), archive.toString(), "src/test/resources/models/tiny-distilbert",
+        "--files-per-chunk", "1");
   }
 
   /** An archive of JSON-lines files, 3 documents each. */

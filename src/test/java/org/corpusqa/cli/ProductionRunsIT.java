@@ -105,9 +105,11 @@ class ProductionRunsIT {
     Path corpus = corpusWithCanary();
     Path queries = queries();
     Path warehouse = tmp.resolve("warehouse");
-    String[] run = {"run", "--input", corpus.toString(), "--input-format", "json", "--queries", queries.toString(),
-        "--model", "src/test/resources/models/tiny-bert", "--warehouse", warehouse.toString()};
-    Result first = corpusQa(run);
+    // The scheduler's wrapper: an incremental run.
+    List<String> nightly = List.of(ROOT.resolve("jobs/nightly.sh").toString(), corpus.toString(),
+        "src/test/resources/models/tiny-bert", queries.toString());
+    Map<String, String> env = Map.of("CORPUSQA_FORMAT", "json", "CORPUSQA_WAREHOUSE", warehouse.toString());
+    Result first = Processes.run(nightly, env, ROOT, 900);
     assertThat(first.exitCode()).as(first.all()).isZero();
     String files = "SELECT file_path FROM answers.files ORDER BY file_path";
     String snapshots = "SELECT snapshot_id FROM answers.snapshots ORDER BY committed_at";
@@ -115,7 +117,7 @@ class ProductionRunsIT {
     List<String> snapshotsBefore = rows(warehouse, snapshots);
     List<String> rowsBefore = rows(warehouse, "SELECT * FROM answers ORDER BY doc_id, query_id, rank");
 
-    Result second = corpusQa(run);
+    Result second = Processes.run(nightly, env, ROOT, 900);
     assertThat(second.exitCode()).as(second.all()).isZero();
     assertThat(second.stdout()).contains("9 records read: 0 answered, 9 unchanged").contains(" 0 windows");
     assertThat(rows(warehouse, files)).isEqualTo(filesBefore);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The nightly run a scheduler starts: answers the documents that arrived (or changed) since the
+# last run, incrementally, into the answers table; exits non-zero on a configuration error (2),
+# when too many records were quarantined (3), or on a failure (1).
+#
+# Usage: jobs/nightly.sh INPUT MODEL [QUERIES] [extra jobs/corpus-qa run options...]
+#   INPUT    the day's slice, e.g. s3a://contracts/ingest/date=2026-11-22/
+#   MODEL    the model bundle, e.g. s3a://models/xlmr-contracts/v3
+#   QUERIES  defaults to jobs/queries/contract-security.yaml
+# Environment: CORPUSQA_MASTER (default local[*]), CORPUSQA_PROPERTIES (a Spark properties file,
+# e.g. conf/s3.properties), CORPUSQA_WAREHOUSE (default ./warehouse), CORPUSQA_FORMAT (parquet).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [[ $# -lt 2 ]]; then
+  sed -n '2,12p' "${BASH_SOURCE[0]}" >&2
+  exit 2
+fi
+input="$1"; model="$2"; shift 2
+queries="$root/jobs/queries/contract-security.yaml"
+if [[ $# -gt 0 && "$1" != --* ]]; then
+  queries="$1"; shift
+fi
+launcher=("$root/jobs/corpus-qa" --master "${CORPUSQA_MASTER:-local[*]}")
+[[ -n "${CORPUSQA_PROPERTIES:-}" ]] && launcher+=(--properties-file "$CORPUSQA_PROPERTIES")
+exec "${launcher[@]}" run --mode incremental \
+  --input "$input" --input-format "${CORPUSQA_FORMAT:-parquet}" \
+  --queries "$queries" --model "$model" \
+  --warehouse "${CORPUSQA_WAREHOUSE:-$root/warehouse}" "$@"
