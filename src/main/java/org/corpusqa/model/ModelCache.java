@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * so the model is read and checked once per executor, not once per partition.
  */
 public final class ModelCache {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelCache.class);
   private static final Map<String, QaModel> MODELS = new ConcurrentHashMap<>();
 
   private ModelCache() {}
@@ -28,6 +29,13 @@ public final class ModelCache {
 
   public static QaModel get(ModelBundle bundle, Device device) {
     return MODELS.computeIfAbsent(
-        bundle.sha256() + "@" + device, key -> QaModel.load(bundle, device));
+        bundle.sha256() + "@" + device,
+        key -> {
+          long started = System.nanoTime();
+          QaModel model = QaModel.load(bundle, device);
+          LOG.info("Loaded model {} ({}) on {} in JVM {} in {} ms", bundle.manifest().name(), bundle.sha256(), device,
+              ProcessHandle.current().pid(), (System.nanoTime() - started) / 1_000_000);
+          return model;
+        });
   }
 }
