@@ -89,8 +89,13 @@ final class EvaluateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage() + "; check the decoding options");
     }
-    EngineOptions engine = new EngineOptions(maxBatchTokens, EngineOptions.DEFAULTS.maxBatchRows(),
-        EngineOptions.DEFAULTS.lookaheadWindows());
+    EngineOptions engine;
+    try {
+      engine = new EngineOptions(maxBatchTokens, EngineOptions.DEFAULTS.maxBatchRows(),
+          EngineOptions.DEFAULTS.lookaheadWindows());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage() + "; check --max-batch-tokens");
+    }
     EvaluateOptions options = new EvaluateOptions(data, input, model, settings, out, table, engine);
     SparkSession spark = Sessions.create("corpus-qa evaluate", warehouse.warehouse);
     try {
@@ -105,7 +110,11 @@ final class EvaluateCommand implements Callable<Integer> {
   private static void putIfGiven(Map<DecodingSetting, Object> map, DecodingSetting setting, Object value) {
     if (value != null) {
       if (value instanceof Integer n) {
-        setting.checkRange(n);
+        try {
+          setting.checkRange(n);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(e.getMessage());
+        }
       }
       map.put(setting, value);
     }

@@ -37,7 +37,8 @@ public final class Main implements Runnable {
 
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
     PrintWriter err = cli.getErr();
-    if (e instanceof ConfigException || e instanceof ModelBundleException || e instanceof IllegalArgumentException) {
+    if (e instanceof ConfigException || e instanceof ModelBundleException
+        || e instanceof picocli.CommandLine.ParameterException) {
       err.println("corpus-qa: " + e.getMessage());
       err.flush();
       return CONFIG_ERROR;

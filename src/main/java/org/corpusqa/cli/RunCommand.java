@@ -98,8 +98,13 @@ class RunCommand implements Callable<Integer> {
       throw new ConfigException("Cannot use --explain-limit: must be at least 1, got: " + explainLimit);
     }
     List<Query> parsed = QueriesFile.read(queries);
-    EngineOptions engine =
-        new EngineOptions(maxBatchTokens, EngineOptions.DEFAULTS.maxBatchRows(), EngineOptions.DEFAULTS.lookaheadWindows());
+    EngineOptions engine;
+    try {
+      engine = new EngineOptions(maxBatchTokens, EngineOptions.DEFAULTS.maxBatchRows(),
+          EngineOptions.DEFAULTS.lookaheadWindows());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage() + "; check --max-batch-tokens");
+    }
     RunMode runMode;
     try {
       runMode = RunMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));

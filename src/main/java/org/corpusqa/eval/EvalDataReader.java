@@ -38,7 +38,10 @@ public final class EvalDataReader {
       bytes = Files.readAllBytes(file);
       root = new ObjectMapper().readTree(bytes);
     } catch (JsonProcessingException e) {
-      throw new ConfigException("Cannot read data file " + file + ": not valid JSON: " + e.getOriginalMessage());
+      // Only the position: the parser's message may quote a piece of the (labelled) text.
+      var at = e.getLocation();
+      throw new ConfigException("Cannot read data file " + file + ": not valid JSON"
+          + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
     } catch (IOException e) {
       throw new ConfigException("Cannot read data file " + file + ": " + e.getMessage(), e);
     }
@@ -148,7 +151,7 @@ public final class EvalDataReader {
 
   private String text(JsonNode node, String field, String where, boolean emptyAllowed) {
     JsonNode value = node == null ? null : node.get(field);
-    if (value == null || !value.isTextual() || (!emptyAllowed && value.asText().isEmpty())) {
+    if (value == null || !value.isTextual() || (!emptyAllowed && value.asText().isBlank())) {
       throw error(where, "missing '" + field + "' (a " + (emptyAllowed ? "" : "non-empty ") + "string)");
     }
     return value.asText();

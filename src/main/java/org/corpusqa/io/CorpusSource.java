@@ -74,7 +74,9 @@ public final class CorpusSource {
     StructType schema = raw.schema();
     if (slice.column() != null) {
       field(schema, slice.column(), input, "--partition-column");
-      raw = raw.filter(col(slice.column()).cast(DataTypes.StringType).equalTo(slice.value()));
+      Column value = col(slice.column()).cast(DataTypes.StringType);
+      // A null value (or a record that did not parse) has a chunk of its own: nothing is left out.
+      raw = raw.filter(slice.value() == null ? value.isNull() : value.equalTo(slice.value()));
     }
     StructField id = field(schema, idColumn, input, "--id-column");
     StructField text = field(schema, textColumn, input, "--text-column");
@@ -100,7 +102,18 @@ public final class CorpusSource {
 
   /** One column of the corpus as strings, named {@code value}: what a backfill chunks by. */
   public static Dataset<Row> column(SparkSession spark, String input, InputFormat format, String column) {
-    Dataset<Row> raw = load(spark, List.of(input), format, input);
+    List<String> paths = List.of(input);
+    if (format == InputFormat.PARQUET || format == InputFormat.ORC) {
+      // Unreadable files are left out here; each chunk's run quarantines them by path.
+      try {
+        List<String> files = FileCheck.list(input, spark.sparkContext().hadoopConfiguration());
+        List<String> bad = checkFiles(spark, files, format).stream().map(UnreadableFile::path).toList();
+        paths = files.stream().filter(f -> !bad.contains(f)).toList();
+      } catch (IOException e) {
+        throw new ConfigException("Cannot read corpus " + input + ": " + e.getMessage() + "; check --input", e);
+      }
+    }
+    Dataset<Row> raw = load(spark, paths, format, input);
     field(raw.schema(), column, input, "--partition-column");
     return raw.select(col(column).cast(DataTypes.StringType).as("value"));
   }

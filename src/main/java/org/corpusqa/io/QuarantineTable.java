@@ -1,17 +1,17 @@
 package org.corpusqa.io;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code quarantine} Iceberg table: every record (or (document, question)) that could not be
- * answered, with a fixed reason code. Keyed by ({@code record_key}, {@code query_id},
- * {@code reason}) and written with {@code MERGE INTO}, so a rerun does not repeat a row. The
- * {@code record_key} is the document id, or for a record without one {@code sha256:} of its raw
- * content (or {@code file:} and the path for an unreadable file). No column holds document text.
+ * answered, with a fixed reason code. Keyed by ({@code record_key}, {@code text_sha256},
+ * {@code query_id}, {@code reason}) and written with {@code MERGE INTO}, so a rerun does not repeat
+ * a row; identical records share one row, counted in {@code copies}. The {@code record_key} is the
+ * document id, or for a record without one {@code sha256:} of its raw content (or {@code file:} and
+ * the path for an unreadable file). No column holds document text.
  */
 public final class QuarantineTable {
   public static final StructType SCHEMA =
@@ -24,35 +24,13 @@ public final class QuarantineTable {
           .add("detail", DataTypes.StringType, false)
           .add("source_file", DataTypes.StringType, true)
           .add("text_sha256", DataTypes.StringType, true)
+          .add("copies", DataTypes.LongType, false)
           .add("run_id", DataTypes.StringType, false)
           .add("at", DataTypes.TimestampType, false);
 
-  private final SparkSession spark;
-  private final String table;
+  private QuarantineTable() {}
 
-  public QuarantineTable(SparkSession spark, String table) {
-    this.spark = spark;
-    this.table = table;
-  }
-
-  public String name() {
-    return table;
-  }
-
-  public void createIfMissing() {
-    spark.sql("CREATE TABLE IF NOT EXISTS " + table + " (" + SCHEMA.toDDL() + ") USING iceberg"
-        + " PARTITIONED BY (reason) TBLPROPERTIES ('format-version'='2')");
-  }
-
-  /** Upserts {@code rows} (with {@link #SCHEMA}) on the table's key. */
-  public void merge(Dataset<Row> rows) {
-    String view = "corpusqa_new_quarantine";
-    rows.createOrReplaceTempView(view);
-    spark.sql("MERGE INTO " + table + " t USING " + view + " s"
-        + " ON t.record_key = s.record_key AND t.reason = s.reason"
-        + " AND t.query_id <=> s.query_id"
-        + " WHEN MATCHED THEN UPDATE SET *"
-        + " WHEN NOT MATCHED THEN INSERT *");
-    spark.catalog().dropTempView(view);
+  public static IcebergTable of(SparkSession spark, String name) {
+    return new IcebergTable(spark, name, SCHEMA, "reason", List.of("record_key", "text_sha256", "query_id", "reason"));
   }
 }

@@ -1,7 +1,6 @@
 package org.corpusqa.io;
 
 import java.util.List;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -36,25 +35,9 @@ public final class RunsTable {
           .add("backfill_id", DataTypes.StringType, true)
           .add("chunk", DataTypes.StringType, true);
 
-  private final SparkSession spark;
-  private final String table;
+  private RunsTable() {}
 
-  public RunsTable(SparkSession spark, String table) {
-    this.spark = spark;
-    this.table = table;
-  }
-
-  public void createIfMissing() {
-    spark.sql("CREATE TABLE IF NOT EXISTS " + table + " (" + SCHEMA.toDDL() + ") USING iceberg"
-        + " TBLPROPERTIES ('format-version'='2')");
-  }
-
-  public void append(Row row) {
-    try {
-      spark.createDataFrame(List.of(row), SCHEMA).writeTo(table).append();
-    } catch (Exception e) {
-      // NoSuchTableException is checked in Scala's eyes only; the table was just created.
-      throw new IllegalStateException("Cannot append to " + table + ": " + e.getMessage(), e);
-    }
+  public static IcebergTable of(SparkSession spark, String name) {
+    return new IcebergTable(spark, name, SCHEMA, null, List.of());
   }
 }

@@ -2,6 +2,8 @@ package org.corpusqa.job;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 
 import ai.djl.Device;
@@ -32,6 +34,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.corpusqa.config.ConfigException;
 import org.corpusqa.io.AnswersTable;
 import org.corpusqa.io.CorpusSource;
+import org.corpusqa.io.IcebergTable;
 import org.corpusqa.io.QuarantineReason;
 import org.corpusqa.io.QuarantineTable;
 import org.corpusqa.io.RunsTable;
@@ -70,17 +73,21 @@ public final class AnswerJob {
     ModelCache.configureEngine(Integer.parseInt(spark.conf().get("spark.task.cpus", "1")));
     QaModel model = ModelCache.get(bundle, Device.cpu());
     // Builds the engine once on the driver only to check every query against the tokenizer.
-    new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), options.engineOptions())
-        .prepare(options.queries());
+    try {
+      new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), options.engineOptions())
+          .prepare(options.queries());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
     if (options.explainDirectory() != null) {
       checkExplainDirectory(options.explainDirectory(), hadoopConf);
     }
     CorpusSource.Read corpus =
         CorpusSource.read(spark, options.input(), options.inputFormat(), options.idColumn(), options.textColumn(),
             options.chunk() == null ? CorpusSource.Slice.ALL : options.chunk().slice());
-    AnswersTable answersTable = new AnswersTable(spark, options.tables().answers());
-    QuarantineTable quarantineTable = new QuarantineTable(spark, options.tables().quarantine());
-    RunsTable runsTable = new RunsTable(spark, options.tables().runs());
+    IcebergTable answersTable = AnswersTable.of(spark, options.tables().answers());
+    IcebergTable quarantineTable = QuarantineTable.of(spark, options.tables().quarantine());
+    IcebergTable runsTable = RunsTable.of(spark, options.tables().runs());
     answersTable.createIfMissing();
     quarantineTable.createIfMissing();
     runsTable.createIfMissing();
@@ -109,7 +116,7 @@ public final class AnswerJob {
       LongAccumulator documentCount = spark.sparkContext().longAccumulator("corpusqa.documents");
       LongAccumulator windowCount = spark.sparkContext().longAccumulator("corpusqa.windows");
       AnswerTask task =
-          new AnswerTask(options.modelUri(), bundle.sha256(), bundle.manifest().name(), options.queries(),
+          new AnswerTask(BundleLocator.forExecutors(options.modelUri()), bundle.sha256(), bundle.manifest().name(), options.queries(),
               options.mode() == RunMode.INCREMENTAL, null, options.engineOptions(), runId,
               startedAt.toEpochMilli() * 1000, options.explainDirectory(), explainIds,
               SerializableConf.of(hadoopConf), faults());
@@ -131,7 +138,8 @@ public final class AnswerJob {
       long recordsRead = triaged.count();
       long recordsQuarantined = triaged.filter(col(RecordTriage.REASON).isNotNull()).count();
       long recordsDuplicate = answerable.filter(col(RecordTriage.FIRST_COPY).equalTo(false)).count();
-      long recordsUnchanged = recordsRead - recordsQuarantined - recordsDuplicate - recordsAnswered;
+      // Counted on their own (not by difference) so that the reconciliation below can catch a loss.
+      long recordsUnchanged = options.mode() == RunMode.INCREMENTAL ? documents.count() - work.count() : 0;
 
       // An empty MERGE would still commit a snapshot: an identical rerun must leave the tables as they are.
       Dataset<Row> quarantined = quarantineRows(triaged, failures, corpus.unreadable(), runId, at).localCheckpoint(true);
@@ -176,26 +184,27 @@ public final class AnswerJob {
 
   /**
    * The documents with the query ids still to answer: a (document, question) is done when the
-   * answers table holds it for this model and this exact text.
+   * answers table holds it for this model, this exact text and this exact question and settings.
    */
   private Dataset<Row> unanswered(Dataset<Row> documents, String modelSha256) {
     List<Row> ids = new ArrayList<>();
     for (Query q : options.queries()) {
-      ids.add(RowFactory.create(q.id()));
+      ids.add(RowFactory.create(q.id(), q.sha256()));
     }
-    Dataset<Row> queries = spark.createDataFrame(ids, new StructType().add("query_id", DataTypes.StringType, false));
+    Dataset<Row> queries = spark.createDataFrame(ids, new StructType().add("query_id", DataTypes.StringType, false)
+        .add("query_sha256", DataTypes.StringType, false));
     Dataset<Row> done =
         spark.table(options.tables().answers())
             .filter(col("model_sha256").equalTo(lit(modelSha256)).and(col("rank").equalTo(1)))
-            .select(col("doc_id"), col("query_id"), col("text_sha256"));
+            .select(col("doc_id"), col("query_id"), col("query_sha256"), col("text_sha256"));
     Dataset<Row> todo =
         documents.select(col(CorpusSource.DOC_ID), col(RecordTriage.TEXT_SHA256)).crossJoin(queries)
             .join(done, scala.collection.JavaConverters.asScalaBuffer(
-                List.of(CorpusSource.DOC_ID, "query_id", RecordTriage.TEXT_SHA256)).toSeq(), "left_anti")
+                List.of(CorpusSource.DOC_ID, "query_id", "query_sha256", RecordTriage.TEXT_SHA256)).toSeq(), "left_anti")
             .groupBy(col(CorpusSource.DOC_ID))
             .agg(collect_list(col("query_id")).as("query_ids"));
     return documents.join(todo, CorpusSource.DOC_ID)
-        .select(col(CorpusSource.DOC_ID), col(CorpusSource.TEXT), col("query_ids"));
+        .select(col(CorpusSource.DOC_ID), col(CorpusSource.TEXT), col(RecordTriage.TEXT_SHA256), col("query_ids"));
   }
 
   private static org.apache.spark.sql.Column[] answerColumns() {
@@ -203,23 +212,30 @@ public final class AnswerJob {
         .toArray(org.apache.spark.sql.Column[]::new);
   }
 
+  /**
+   * The quarantine rows of this run: one per distinct (record key, text, question, reason), with the
+   * number of records it stands for, so that the MERGE source never holds a key twice.
+   */
   private Dataset<Row> quarantineRows(
       Dataset<Row> triaged, Dataset<Row> failures, List<UnreadableFile> unreadable, String runId, Timestamp at) {
     Dataset<Row> records =
         triaged.filter(col(RecordTriage.REASON).isNotNull())
-            .select(col(RecordTriage.RECORD_KEY), col(CorpusSource.DOC_ID), lit(null).cast(DataTypes.StringType).as("query_id"),
+            .groupBy(col(RecordTriage.RECORD_KEY), col(RecordTriage.TEXT_SHA256), col(RecordTriage.REASON))
+            .agg(first(col(CorpusSource.DOC_ID)).as("doc_id"), first(col(RecordTriage.DETAIL)).as("detail"),
+                first(col(CorpusSource.FILE)).as("source_file"), count(lit(1)).as("copies"))
+            .select(col(RecordTriage.RECORD_KEY), col("doc_id"), lit(null).cast(DataTypes.StringType).as("query_id"),
                 col(RecordTriage.REASON).as("reason"), lit(null).cast(DataTypes.StringType).as("error_class"),
-                col(RecordTriage.DETAIL).as("detail"), col(CorpusSource.FILE).as("source_file"),
-                col(RecordTriage.TEXT_SHA256), lit(runId).as("run_id"), lit(at).as("at"));
+                col("detail"), col("source_file"), col(RecordTriage.TEXT_SHA256), col("copies"),
+                lit(runId).as("run_id"), lit(at).as("at"));
     Dataset<Row> pairs =
         failures.select(col("doc_id").as(RecordTriage.RECORD_KEY), col("doc_id"), col("query_id"),
             col("failure").as("reason"), col("failure_class").as("error_class"), col("failure_detail").as("detail"),
-            lit(null).cast(DataTypes.StringType).as("source_file"), col("text_sha256"), lit(runId).as("run_id"),
-            lit(at).as("at"));
+            lit(null).cast(DataTypes.StringType).as("source_file"), col("text_sha256"), lit(1L).as("copies"),
+            lit(runId).as("run_id"), lit(at).as("at"));
     List<Row> files = new ArrayList<>();
     for (UnreadableFile f : unreadable) {
       files.add(RowFactory.create("file:" + f.path(), null, null, QuarantineReason.UNREADABLE_FILE.name(),
-          f.errorClass(), f.detail(), f.path(), null, runId, at));
+          f.errorClass(), f.detail(), f.path(), null, 1L, runId, at));
     }
     return records.unionByName(pairs).unionByName(spark.createDataFrame(files, QuarantineTable.SCHEMA));
   }

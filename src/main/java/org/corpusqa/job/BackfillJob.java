@@ -92,11 +92,14 @@ public final class BackfillJob {
     } else {
       List<Row> values =
           CorpusSource.column(spark, options.input(), options.inputFormat(), chunking.column())
-              .filter(col("value").between(chunking.from(), chunking.to()))
+              .filter(col("value").between(chunking.from(), chunking.to()).or(col("value").isNull()))
               .distinct().orderBy("value").collectAsList();
       for (Row value : values) {
-        chunks.add(new RunOptions.Chunk(backfillId, chunking.column() + "=" + value.getString(0),
-            new CorpusSource.Slice(null, chunking.column(), value.getString(0))));
+        // Records without a value (or that do not parse) are in no range: they get a chunk of their
+        // own, so that they are answered or quarantined, never skipped.
+        String name = chunking.column() + (value.isNullAt(0) ? " is null" : "=" + value.getString(0));
+        chunks.add(new RunOptions.Chunk(backfillId, name, new CorpusSource.Slice(null, chunking.column(),
+            value.isNullAt(0) ? null : value.getString(0))));
       }
     }
     if (chunks.isEmpty()) {

@@ -30,6 +30,7 @@ import org.corpusqa.eval.EvalQuestion;
 import org.corpusqa.eval.SquadMetrics;
 import org.corpusqa.io.AnswersTable;
 import org.corpusqa.io.EvaluationsTable;
+import org.corpusqa.io.IcebergTable;
 import org.corpusqa.model.BundleLocator;
 import org.corpusqa.model.ModelBundle;
 import org.corpusqa.model.ModelCache;
@@ -68,14 +69,18 @@ public final class EvaluateJob {
         ModelBundle.open(BundleLocator.localDirectory(options.modelUri(), spark.sparkContext().hadoopConfiguration()));
     ModelCache.configureEngine(Integer.parseInt(spark.conf().get("spark.task.cpus", "1")));
     QaModel model = ModelCache.get(bundle, Device.cpu());
-    new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), options.engineOptions())
-        .checkSettings("these settings", options.settings());
+    try {
+      new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), options.engineOptions())
+          .checkSettings("these settings", options.settings());
+    } catch (IllegalArgumentException e) {
+      throw new org.corpusqa.config.ConfigException(e.getMessage(), e);
+    }
     try {
       Files.createDirectories(options.out());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create output directory " + options.out(), e);
     }
-    EvaluationsTable table = new EvaluationsTable(spark, options.table());
+    IcebergTable table = EvaluationsTable.of(spark, options.table());
     table.createIfMissing();
 
     String runId = AnswerJob.newRunId();
@@ -117,7 +122,7 @@ public final class EvaluateJob {
     LongAccumulator documents = spark.sparkContext().longAccumulator("corpusqa.eval.documents");
     LongAccumulator windows = spark.sparkContext().longAccumulator("corpusqa.eval.windows");
     AnswerTask task =
-        new AnswerTask(options.modelUri(), bundle.sha256(), bundle.manifest().name(), List.of(), true,
+        new AnswerTask(BundleLocator.forExecutors(options.modelUri()), bundle.sha256(), bundle.manifest().name(), List.of(), true,
             options.settings(), options.engineOptions(), runId, Instant.now().toEpochMilli() * 1000,
             null, java.util.Set.of(), SerializableConf.of(spark.sparkContext().hadoopConfiguration()),
             FaultInjection.NONE);

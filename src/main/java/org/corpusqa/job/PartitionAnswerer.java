@@ -66,21 +66,26 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
     this.windows = windows;
   }
 
-  @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
-    TaskContext context = TaskContext.get();
-    ModelCache.configureEngine(context == null ? 1 : context.cpus());
-    ModelBundle bundle =
-        ModelBundle.open(
-            BundleLocator.localDirectory(task.modelUri(), task.hadoopConf().get()));
+  /** Bundles this JVM copied and checked, so that each executor hashes a bundle once, not per task. */
+  private static final java.util.Map<String, ModelBundle> VERIFIED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private ModelBundle verified() {
+    ModelBundle bundle = ModelBundle.open(BundleLocator.localDirectory(task.modelUri(), task.hadoopConf().get()));
     if (!bundle.sha256().equals(task.modelSha256())) {
       throw new IllegalStateException(
           "Model bundle " + task.modelUri() + " changed during the run: sha256 " + bundle.sha256()
               + " on this executor, " + task.modelSha256() + " on the driver; rerun the job");
     }
+    return bundle;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    TaskContext context = TaskContext.get();
+    ModelCache.configureEngine(context == null ? 1 : context.cpus());
+    ModelBundle bundle = VERIFIED.computeIfAbsent(task.modelUri() + "#" + task.modelSha256(), key -> verified());
     QaModel model = ModelCache.get(bundle, Device.cpu());
     QaEngine engine = new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), task.engineOptions());
-    ForwardPass forward = model.newForwardPass();
     ExplainWriter explain =
         task.explainDirectory() == null
             ? null
@@ -89,6 +94,8 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
                 context == null ? 0 : context.partitionId(),
                 context == null ? 0 : context.taskAttemptId(),
                 task.hadoopConf().get());
+    // Created after the explain writer, whose constructor may fail, so the predictor cannot leak.
+    ForwardPass forward = model.newForwardPass();
     if (context != null) {
       context.addTaskCompletionListener(
           (TaskContext done) -> {
@@ -108,8 +115,13 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
 
   private Document document(Row row) {
     documents.add(1);
+    // Run rows carry the triage's text hash (Spark's, over the raw bytes), so that incremental runs
+    // compare like with like; evaluation rows do not, and the text is hashed here.
+    String textSha256 =
+        row.schema() != null && java.util.Arrays.asList(row.schema().fieldNames()).contains("text_sha256")
+            ? row.getAs("text_sha256") : null;
     // A null text is answered as an empty one: it gets an EMPTY_TEXT row instead of vanishing.
-    return new Document(row.getString(0), row.getString(1) == null ? "" : row.getString(1));
+    return new Document(row.getString(0), row.getString(1) == null ? "" : row.getString(1), textSha256);
   }
 
   /**
@@ -117,7 +129,7 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
    * ask only what is not answered yet), or (id, question) structs of labelled data.
    */
   private DocumentQuestions documentQuestions(Row row) {
-    List<Object> asked = row.getList(2);
+    List<Object> asked = row.getList(row.length() - 1); // the questions are the last column
     List<Query> queries = new ArrayList<>(asked.size());
     for (Object item : asked) {
       if (item instanceof Row q) {
@@ -173,7 +185,8 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
     public boolean hasNext() {
       if (buffered.isEmpty() && stream.hasNext()) {
         QaResult result = stream.next();
-        String textSha = sha256(result.document().text());
+        String textSha = result.document().textSha256() != null
+            ? result.document().textSha256() : sha256(result.document().text());
         if (result.isFailed()) {
           buffered.add(failureRow(result, textSha));
         }
@@ -207,7 +220,8 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
 
     private Row failureRow(QaResult result, String textSha) {
       return RowFactory.create(
-          result.docId(), result.query().id(), result.query().question(), 0, null, null, null, null,
+          result.docId(), result.query().id(), result.query().question(), result.query().sha256(), 0, null, null,
+          null, null,
           Double.NaN, null, textSha, task.modelName(), task.modelSha256(), task.runId(), processedAt,
           result.failure().kind().name(), result.failure().errorClass(), result.failure().detail());
     }
@@ -217,6 +231,7 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
           result.docId(),
           result.query().id(),
           result.query().question(),
+          result.query().sha256(),
           answer.rank(),
           answer.text(),
           answer.startChar(),

@@ -66,21 +66,22 @@ final class RecordTriage {
             .withColumn(DETAIL, detail)
             .withColumn(RECORD_KEY, recordKey);
 
-    // Among answerable records, count the distinct texts per id, and number identical copies.
-    WindowSpec byId = Window.partitionBy(col(CorpusSource.DOC_ID), col(REASON).isNull());
-    WindowSpec byCopy = Window.partitionBy(col(CorpusSource.DOC_ID), col(REASON).isNull(), col(TEXT_SHA256))
-        .orderBy(col(CorpusSource.FILE));
-    Column versions = size(collect_set(col(TEXT_SHA256)).over(byId));
-    Column answerable = col(REASON).isNull();
-    Column conflict = answerable.and(versions.gt(1));
-    return classified
-        .withColumn("versions", versions)
-        .withColumn(FIRST_COPY, row_number().over(byCopy).equalTo(1))
-        .withColumn(DETAIL, when(conflict,
-            concat(lit("document id appears with "), col("versions"), lit(" different texts in this input; none answered")))
-            .otherwise(col(DETAIL)))
-        .withColumn(REASON, when(conflict, reason(QuarantineReason.CONFLICTING_DUPLICATE_ID)).otherwise(col(REASON)))
-        .drop("versions");
+    // Among answerable records only (all id-less records would share one window), count the
+    // distinct texts per id, and number identical copies.
+    WindowSpec byId = Window.partitionBy(col(CorpusSource.DOC_ID));
+    WindowSpec byCopy = Window.partitionBy(col(CorpusSource.DOC_ID), col(TEXT_SHA256)).orderBy(col(CorpusSource.FILE));
+    Column conflict = col("versions").gt(1);
+    Dataset<Row> answerable =
+        classified.filter(col(REASON).isNull())
+            .withColumn("versions", size(collect_set(col(TEXT_SHA256)).over(byId)))
+            .withColumn(FIRST_COPY, row_number().over(byCopy).equalTo(1))
+            .withColumn(DETAIL, when(conflict,
+                concat(lit("document id appears with "), col("versions"), lit(" different texts in this input; none answered")))
+                .otherwise(col(DETAIL)))
+            .withColumn(REASON, when(conflict, reason(QuarantineReason.CONFLICTING_DUPLICATE_ID)).otherwise(col(REASON)))
+            .drop("versions");
+    Dataset<Row> quarantined = classified.filter(col(REASON).isNotNull()).withColumn(FIRST_COPY, lit(true));
+    return answerable.unionByName(quarantined);
   }
 
   private static Column reason(QuarantineReason reason) {

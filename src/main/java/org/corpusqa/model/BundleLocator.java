@@ -34,6 +34,26 @@ public final class BundleLocator {
     return COPIES.computeIfAbsent(uri, u -> copy(u, hadoopConf));
   }
 
+  /**
+   * The URI executors should use: a relative local path is made absolute on the driver, since each
+   * executor would resolve it against its own working directory.
+   */
+  public static String forExecutors(String uri) {
+    URI parsed = URI.create(uri.replace(" ", "%20"));
+    String scheme = parsed.getScheme();
+    return scheme == null || scheme.length() == 1 ? Paths.get(uri).toAbsolutePath().normalize().toString() : uri;
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    if (Files.exists(path)) {
+      try (java.util.stream.Stream<Path> walk = Files.walk(path)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
   private static Path copy(String uri, Configuration hadoopConf) {
     try {
       String key =
@@ -44,13 +64,19 @@ public final class BundleLocator {
               .substring(0, 16);
       Path target =
           Paths.get(System.getProperty("java.io.tmpdir"), "corpusqa-models", key + "-" + ProcessHandle.current().pid());
+      // Copied next to the target and renamed into place: a copy cut off half-way (a network error)
+      // never looks like a bundle, and the next task copies again.
+      Path partial = target.resolveSibling(target.getFileName() + ".partial");
+      deleteRecursively(partial);
+      deleteRecursively(target);
       Files.createDirectories(target.getParent());
       org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(uri);
       FileSystem fs = source.getFileSystem(hadoopConf);
       if (!fs.getFileStatus(source).isDirectory()) {
         throw new ModelBundleException("Cannot load model bundle: " + uri + " is not a directory");
       }
-      fs.copyToLocalFile(false, source, new org.apache.hadoop.fs.Path(target.toUri()), true);
+      fs.copyToLocalFile(false, source, new org.apache.hadoop.fs.Path(partial.toUri()), true);
+      Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return target;
     } catch (java.io.FileNotFoundException e) {
       throw new ModelBundleException("Cannot load model bundle: " + uri + " does not exist", e);

@@ -10,4 +10,18 @@ public record Query(String id, String question, DecodingSettings settings) imple
     Objects.requireNonNull(question, "question");
     Objects.requireNonNull(settings, "settings");
   }
+
+  /**
+   * The sha256 of the question and its decoding settings: answers carry it, so that an incremental
+   * run asks again when a query's wording or settings changed under the same id.
+   */
+  public String sha256() {
+    String identity = question + "\n" + settings.asMap();
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
