@@ -1,10 +1,8 @@
 package org.corpusqa.io;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
@@ -22,7 +20,7 @@ import org.corpusqa.config.ConfigException;
  * The corpus as the job reads it: any Spark-readable files, with the configured id and text columns
  * checked before any work and renamed to {@code doc_id} and {@code text}. Nothing is dropped on the
  * way: malformed JSON / CSV records come through with their raw text in {@code corrupt_record}, and
- * Parquet / ORC files that cannot be opened are returned as {@link UnreadableFile}s.
+ * files that cannot be read (see {@link FileCheck}) are returned as {@link UnreadableFile}s.
  */
 public final class CorpusSource {
   public static final String DOC_ID = "doc_id";
@@ -51,19 +49,9 @@ public final class CorpusSource {
 
   public static Read read(
       SparkSession spark, String input, InputFormat format, String idColumn, String textColumn, Slice slice) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<UnreadableFile> unreadable = new ArrayList<>();
-    List<String> paths = slice.files() != null ? slice.files() : List.of(input);
-    try {
-      if (format == InputFormat.PARQUET || format == InputFormat.ORC) {
-        List<String> files = slice.files() != null ? slice.files() : FileCheck.list(input, conf);
-        unreadable = checkFiles(spark, files, format);
-        List<String> bad = unreadable.stream().map(UnreadableFile::path).toList();
-        paths = files.stream().filter(f -> !bad.contains(f)).toList();
-      }
-    } catch (IOException e) {
-      throw new ConfigException("Cannot read corpus " + input + ": " + e.getMessage() + "; check --input", e);
-    }
+    Checked checked = check(spark, input, slice.files(), format);
+    List<UnreadableFile> unreadable = checked.unreadable();
+    List<String> paths = checked.readable();
     if (paths.isEmpty()) {
       // Every file is unreadable: there are no records, only quarantined files.
       StructType empty = new StructType().add(DOC_ID, DataTypes.StringType).add(TEXT, DataTypes.StringType)
@@ -102,16 +90,10 @@ public final class CorpusSource {
 
   /** One column of the corpus as strings, named {@code value}: what a backfill chunks by. */
   public static Dataset<Row> column(SparkSession spark, String input, InputFormat format, String column) {
-    List<String> paths = List.of(input);
-    if (format == InputFormat.PARQUET || format == InputFormat.ORC) {
-      // Unreadable files are left out here; each chunk's run quarantines them by path.
-      try {
-        List<String> files = FileCheck.list(input, spark.sparkContext().hadoopConfiguration());
-        List<String> bad = checkFiles(spark, files, format).stream().map(UnreadableFile::path).toList();
-        paths = files.stream().filter(f -> !bad.contains(f)).toList();
-      } catch (IOException e) {
-        throw new ConfigException("Cannot read corpus " + input + ": " + e.getMessage() + "; check --input", e);
-      }
+    // Unreadable files are left out here; each chunk's run quarantines them by path.
+    List<String> paths = check(spark, input, null, format).readable();
+    if (paths.isEmpty()) {
+      throw new ConfigException("Cannot read corpus " + input + ": no readable file; check --input");
     }
     Dataset<Row> raw = load(spark, paths, format, input);
     field(raw.schema(), column, input, "--partition-column");
@@ -141,6 +123,22 @@ public final class CorpusSource {
       throw new ConfigException(
           "Cannot read corpus " + input + " as " + format.sparkName() + ": " + firstLine(e.getMessage())
               + "; check --input and --input-format", e);
+    }
+  }
+
+  /** The corpus's files split into those that can be read and those that cannot. */
+  private record Checked(List<String> readable, List<UnreadableFile> unreadable) {}
+
+  /** @param only the files to use (a backfill chunk's), or null for every file under {@code input} */
+  private static Checked check(SparkSession spark, String input, List<String> only, InputFormat format) {
+    try {
+      List<String> files = only != null ? only : FileCheck.list(input, spark.sparkContext().hadoopConfiguration());
+      List<UnreadableFile> unreadable = checkFiles(spark, files, format);
+      java.util.Set<String> bad = new java.util.HashSet<>();
+      unreadable.forEach(f -> bad.add(f.path()));
+      return new Checked(files.stream().filter(f -> !bad.contains(f)).toList(), unreadable);
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read corpus " + input + ": " + e.getMessage() + "; check --input", e);
     }
   }
 

@@ -13,27 +13,34 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
- * Lists a corpus's data files and checks that each can be opened, so that a corrupt or truncated
- * file is quarantined by path instead of failing the run (or being skipped silently).
+ * Lists a corpus's data files and checks that each can be read, so that a corrupt or truncated
+ * file (a Parquet or ORC file whose footer is broken, a compressed JSON or CSV file whose stream
+ * is) is quarantined by path instead of failing the run, or being skipped silently.
  */
 public final class FileCheck {
   private FileCheck() {}
 
   /** Data files under {@code input}, skipping Spark's and Hadoop's hidden files (_SUCCESS, .crc). */
   public static List<String> list(String input, Configuration conf) throws IOException {
-    Path root = new Path(input);
-    FileSystem fs = root.getFileSystem(conf);
-    List<String> files = new ArrayList<>();
-    FileStatus status = fs.getFileStatus(root);
-    if (status.isFile()) {
-      files.add(status.getPath().toString());
-      return files;
+    Path pattern = new Path(input);
+    FileSystem fs = pattern.getFileSystem(conf);
+    // A glob (ingest/date=2026-11-*/) names several roots; a plain path names one.
+    FileStatus[] roots = fs.globStatus(pattern);
+    if (roots == null || roots.length == 0) {
+      throw new java.io.FileNotFoundException("no file matches " + input);
     }
-    RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-    while (it.hasNext()) {
-      Path path = it.next().getPath();
-      if (!isHidden(root, path)) {
-        files.add(path.toString());
+    List<String> files = new ArrayList<>();
+    for (FileStatus root : roots) {
+      if (root.isFile()) {
+        files.add(root.getPath().toString());
+        continue;
+      }
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root.getPath(), true);
+      while (it.hasNext()) {
+        Path path = it.next().getPath();
+        if (!isHidden(root.getPath(), path)) {
+          files.add(path.toString());
+        }
       }
     }
     files.sort(null);
@@ -62,7 +69,16 @@ public final class FileCheck {
         }
         case ORC -> org.apache.orc.OrcFile.createReader(path, org.apache.orc.OrcFile.readerOptions(conf)).close();
         default -> {
-          // Text formats are checked record by record (PERMISSIVE mode) as they are read.
+          // Records of text formats are checked one by one as they are read (PERMISSIVE mode); a
+          // compressed file is read through to its end here, since a broken stream (a truncated
+          // .gz) would otherwise fail the whole run.
+          org.apache.hadoop.io.compress.CompressionCodec codec =
+              new org.apache.hadoop.io.compress.CompressionCodecFactory(conf).getCodec(path);
+          if (codec != null) {
+            try (java.io.InputStream in = codec.createInputStream(path.getFileSystem(conf).open(path))) {
+              in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+          }
         }
       }
       return null;

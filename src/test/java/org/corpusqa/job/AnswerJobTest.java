@@ -206,6 +206,28 @@ class AnswerJobTest {
   }
 
   @Test
+  void brokenCompressedJsonFileIsQuarantinedByPath() throws IOException {
+    Path dir = tmp.resolve("poison-gzip");
+    Files.createDirectories(dir);
+    List<String> lines = Files.readAllLines(SAMPLE);
+    Files.write(dir.resolve("good.jsonl"), lines.subList(0, 3));
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write(String.join("\n", lines.subList(3, 7)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    byte[] bytes = gz.toByteArray();
+    Files.write(dir.resolve("broken.jsonl.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    RunSummary summary = new AnswerJob(spark, options(dir.toString(), InputFormat.JSON, "doc_id", "text",
+        "answers_gzip", QUERIES, null, RunMode.FULL)).run();
+    assertThat(summary.recordsRead()).isEqualTo(3);
+    assertThat(summary.recordsAnswered()).isEqualTo(3);
+    assertThat(summary.unreadableFiles()).isEqualTo(1);
+    Row file = spark.sql("SELECT reason, source_file FROM quarantine WHERE run_id = '" + summary.runId() + "'").first();
+    assertThat(file.getString(0)).isEqualTo("UNREADABLE_FILE");
+    assertThat(file.getString(1)).endsWith("broken.jsonl.gz");
+  }
+
+  @Test
   void topKGivesThatManyRanksPerDocumentAndQuestion() {
     List<Query> three = QueriesFile.parse("k.yaml",
         "defaults:\n  top_k: 3\nqueries:\n  - id: perf\n    question: обеспечение исполнения контракта\n");
