@@ -59,9 +59,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--align-to-words", arity = "1", description = "true or false (default: true).")
   Boolean alignToWords;
 
-  @Option(names = "--max-batch-tokens", defaultValue = "4096",
-      description = "Cap on rows x padded length of a model batch (default: ${DEFAULT-VALUE}).")
-  int maxBatchTokens;
+  @Mixin BatchingOptions batching;
 
   @Override
   public Integer call() {
@@ -89,13 +87,7 @@ final class EvaluateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage() + "; check the decoding options");
     }
-    EngineOptions engine;
-    try {
-      engine = new EngineOptions(maxBatchTokens, EngineOptions.DEFAULTS.maxBatchRows(),
-          EngineOptions.DEFAULTS.lookaheadWindows());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage() + "; check --max-batch-tokens");
-    }
+    EngineOptions engine = batching.engineOptions();
     EvaluateOptions options = new EvaluateOptions(data, input, model, settings, out, table, engine);
     SparkSession spark = Sessions.create("corpus-qa evaluate", warehouse.warehouse);
     try {

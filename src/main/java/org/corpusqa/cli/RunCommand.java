@@ -74,9 +74,7 @@ class RunCommand implements Callable<Integer> {
   @Option(names = "--text-column", defaultValue = "text", description = "Document text column (default: ${DEFAULT-VALUE}).")
   String textColumn;
 
-  @Option(names = "--max-batch-tokens", defaultValue = "4096",
-      description = "Cap on rows x padded length of a model batch (default: ${DEFAULT-VALUE}).")
-  int maxBatchTokens;
+  @Mixin BatchingOptions batching;
 
   @Override
   public Integer call() {
@@ -98,13 +96,7 @@ class RunCommand implements Callable<Integer> {
       throw new ConfigException("Cannot use --explain-limit: must be at least 1, got: " + explainLimit);
     }
     List<Query> parsed = QueriesFile.read(queries);
-    EngineOptions engine;
-    try {
-      engine = new EngineOptions(maxBatchTokens, EngineOptions.DEFAULTS.maxBatchRows(),
-          EngineOptions.DEFAULTS.lookaheadWindows());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage() + "; check --max-batch-tokens");
-    }
+    EngineOptions engine = batching.engineOptions();
     RunMode runMode;
     try {
       runMode = RunMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));

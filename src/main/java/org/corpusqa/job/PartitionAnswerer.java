@@ -8,7 +8,6 @@ import java.sql.Timestamp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -29,6 +28,7 @@ import org.corpusqa.qa.AnswerStream;
 import org.corpusqa.qa.Document;
 import org.corpusqa.qa.DocumentQuestions;
 import org.corpusqa.qa.ForwardPass;
+import org.corpusqa.qa.MappedIterator;
 import org.corpusqa.qa.QaEngine;
 import org.corpusqa.qa.QaResult;
 import org.corpusqa.qa.Query;
@@ -108,8 +108,8 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
     WindowObserver observer = explain == null ? WindowObserver.NONE : explain;
     AnswerStream stream =
         task.perRowQuestions()
-            ? engine.answerEach(map(rows, this::documentQuestions), forward, observer)
-            : engine.answer(map(rows, this::document), engine.prepare(task.queries()), forward, observer);
+            ? engine.answerEach(new MappedIterator<>(rows, this::documentQuestions), forward, observer)
+            : engine.answer(new MappedIterator<>(rows, this::document), engine.prepare(task.queries()), forward, observer);
     return new AnswerRows(stream, explain);
   }
 
@@ -149,20 +149,6 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
       task.queries().forEach(q -> byId.put(q.id(), q));
     }
     return byId;
-  }
-
-  private static <A, B> Iterator<B> map(Iterator<A> in, Function<A, B> f) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return in.hasNext();
-      }
-
-      @Override
-      public B next() {
-        return f.apply(in.next());
-      }
-    };
   }
 
   /** Flattens results into rows; publishes the explain file once the partition is exhausted. */

@@ -93,38 +93,14 @@ public final class QaEngine {
    */
   public AnswerStream answer(
       Iterator<Document> documents, List<PreparedQuery> queries, ForwardPass model, WindowObserver observer) {
-    Iterator<Request> requests =
-        new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return documents.hasNext();
-          }
-
-          @Override
-          public Request next() {
-            return new Request(documents.next(), queries);
-          }
-        };
-    return new AnswerStream(this, requests, model, observer);
+    return new AnswerStream(this, new MappedIterator<>(documents, d -> new Request(d, queries)), model, observer);
   }
 
   /** Streams the answers to each document's own questions, all with their own settings. */
   public AnswerStream answerEach(
       Iterator<DocumentQuestions> documents, ForwardPass model, WindowObserver observer) {
-    Iterator<Request> requests =
-        new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return documents.hasNext();
-          }
-
-          @Override
-          public Request next() {
-            DocumentQuestions next = documents.next();
-            return new Request(next.document(), prepare(next.queries()));
-          }
-        };
-    return new AnswerStream(this, requests, model, observer);
+    return new AnswerStream(
+        this, new MappedIterator<>(documents, d -> new Request(d.document(), prepare(d.queries()))), model, observer);
   }
 
   /** A document and its prepared questions, as the stream consumes them. */
