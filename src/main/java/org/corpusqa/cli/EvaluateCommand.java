@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.corpusqa.config.ConfigException;
 import org.corpusqa.eval.EvalDataReader;
+import org.corpusqa.eval.EvalDataset;
 import org.corpusqa.eval.EvalFormat;
 import org.corpusqa.eval.EvalInput;
 import org.corpusqa.job.EvaluateJob;
@@ -69,9 +70,10 @@ final class EvaluateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("Cannot use --format: must be squad or contracts, got: " + format);
     }
-    // The data is read once here to pick the default for unanswerable questions; the job reads it
-    // again, which is cheap next to answering it.
-    EvalFormat evalFormat = EvalDataReader.read(data, input).format();
+    // Read here, before Spark starts: a malformed file fails fast, and its format picks the default
+    // for unanswerable questions.
+    EvalDataset dataset = EvalDataReader.read(data, input);
+    EvalFormat evalFormat = dataset.format();
     Map<DecodingSetting, Object> overrides = new EnumMap<>(DecodingSetting.class);
     overrides.put(DecodingSetting.HANDLE_IMPOSSIBLE_ANSWER,
         handleImpossibleAnswer != null ? handleImpossibleAnswer : evalFormat.hasUnanswerable());
@@ -88,7 +90,7 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new ConfigException(e.getMessage() + "; check the decoding options");
     }
     EngineOptions engine = batching.engineOptions();
-    EvaluateOptions options = new EvaluateOptions(data, input, model, settings, out, table, engine);
+    EvaluateOptions options = new EvaluateOptions(dataset, model, settings, out, table, engine);
     SparkSession spark = Sessions.create("corpus-qa evaluate", warehouse.warehouse);
     try {
       EvaluationResult result = new EvaluateJob(spark, options).run();

@@ -98,7 +98,6 @@ public final class AnswerJob {
         bundle.sha256(), options.queries().size(), options.input());
     Dataset<Row> triaged =
         RecordTriage.triage(corpus.records(), options.maxTextChars()).persist(StorageLevel.MEMORY_AND_DISK());
-    List<Dataset<Row>> cached = new ArrayList<>(List.of(triaged));
     try {
       Dataset<Row> answerable = triaged.filter(col(RecordTriage.REASON).isNull());
       Dataset<Row> documents =
@@ -172,7 +171,7 @@ public final class AnswerJob {
       }
       return summary;
     } finally {
-      cached.forEach(Dataset::unpersist);
+      triaged.unpersist();
     }
   }
 

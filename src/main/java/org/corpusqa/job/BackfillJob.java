@@ -3,7 +3,6 @@ package org.corpusqa.job;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -23,19 +23,16 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.corpusqa.eval.EvalContext;
-import org.corpusqa.eval.EvalDataReader;
 import org.corpusqa.eval.EvalDataset;
 import org.corpusqa.eval.EvalFormat;
 import org.corpusqa.eval.EvalQuestion;
 import org.corpusqa.eval.SquadMetrics;
-import org.corpusqa.io.AnswersTable;
 import org.corpusqa.io.EvaluationsTable;
 import org.corpusqa.io.IcebergTable;
 import org.corpusqa.model.BundleLocator;
 import org.corpusqa.model.ModelBundle;
 import org.corpusqa.model.ModelCache;
 import org.corpusqa.model.QaModel;
-import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.QaEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +61,7 @@ public final class EvaluateJob {
   }
 
   public EvaluationResult run() {
-    EvalDataset dataset = EvalDataReader.read(options.data(), options.input());
+    EvalDataset dataset = options.dataset();
     ModelBundle bundle =
         ModelBundle.open(BundleLocator.localDirectory(options.modelUri(), spark.sparkContext().hadoopConfiguration()));
     ModelCache.configureEngine(Integer.parseInt(spark.conf().get("spark.task.cpus", "1")));

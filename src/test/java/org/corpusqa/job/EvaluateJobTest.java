@@ -40,7 +40,7 @@ class EvaluateJobTest {
 
   private EvaluationResult evaluate(Path data, EvalInput input, boolean impossible, String out) {
     DecodingSettings settings = DecodingSettings.DEFAULTS.with(DecodingSetting.HANDLE_IMPOSSIBLE_ANSWER, impossible);
-    return new EvaluateJob(SPARK, new EvaluateOptions(data, input, TestModels.TINY_BERT.toString(), settings,
+    return new EvaluateJob(SPARK, new EvaluateOptions(EvalDataReader.read(data, input), TestModels.TINY_BERT.toString(), settings,
         tmp.resolve(out), "evaluations", EngineOptions.DEFAULTS)).run();
   }
 
