@@ -3,21 +3,24 @@
 
 BERT (takes token_type_ids) or DistilBERT (does not), sized by --layers/--hidden/--heads/
 --intermediate, with the vocabulary of a Hugging Face tokenizer.json, traced to TorchScript. The
-bundle (model.pt, tokenizer.json, corpusqa-model.json) loads in corpus-qa like an exported Hugging
-Face model. Random weights exercise everything but accuracy. Needs only PyTorch (Debian's
+bundle (model.pt or model.onnx, tokenizer.json, corpusqa-model.json) loads in corpus-qa like an
+exported Hugging Face model; --format onnx and --precision int8 write the cheaper CPU variants (see
+bundle_writer.py). Random weights exercise everything but accuracy. Needs only PyTorch (Debian's
 python3-torch 1.13 is enough); no transformers. Example:
 
   python3 tools/make-test-model.py --arch distilbert --layers 6 --hidden 768 --heads 12 \
       --intermediate 3072 --tokenizer tokenizer.json --out /tmp/distilbert-base-random
+  python3 tools/make-test-model.py ... --format onnx --precision int8 --out /tmp/distilbert-base-onnx-int8
+The same --seed gives the same weights in every format and precision, so answers can be compared.
 """
 import argparse
 import json
 import math
-import os
-import shutil
 
 import torch
 from torch import nn
+
+import bundle_writer
 from torch.nn import functional as F
 
 # Additive mask value for padding positions: large enough to zero a softmax, small enough for fp16.
@@ -82,7 +85,9 @@ class QuestionAnsweringModel(nn.Module):
         if token_type_ids is not None:
             x = x + self.token_type_embeddings(token_type_ids)
         x = self.embedding_norm(x)
-        additive_mask = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * MASKED
+        # type_as, not .to(x.dtype): a trace records the dtype it saw as a constant, and an fp16
+        # bundle is traced in fp32 and then cast.
+        additive_mask = (1.0 - attention_mask[:, None, None, :].type_as(x)) * MASKED
         for layer in self.layers:
             x = layer(x, additive_mask)
         logits = self.qa_outputs(x)
@@ -138,6 +143,8 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--logit-scale", type=float, default=2.0)
     p.add_argument("--name", help="model name in the bundle (default: derived from the shape)")
+    p.add_argument("--format", choices=bundle_writer.FORMATS, default="torchscript")
+    p.add_argument("--precision", choices=bundle_writer.PRECISIONS, default="fp32")
     p.add_argument("--out", required=True, help="bundle directory to write")
     args = p.parse_args()
     if args.max_seq_len > args.max_positions:
@@ -163,30 +170,27 @@ def main():
         types[:, length // 3:] = 1
         return (ids, mask, types)[: len(inputs)]
 
-    with torch.no_grad():
-        traced = torch.jit.trace(model, example(2, 16))
+    module = bundle_writer.prepare(model, args.format, args.precision)
+    written = bundle_writer.write_model(module, example(2, 16), inputs, args.out, args.format, args.precision)
+    if args.format == "torchscript" and args.precision != "fp16":  # this PyTorch has no CPU fp16 matmul
         # The trace must not have frozen the shapes it saw: check another batch size and length.
         check = example(3, 41)
-        for got, want in zip(traced(*check), model(*check)):
-            if got.shape != want.shape or not torch.allclose(got, want, atol=1e-5):
-                raise SystemExit("traced model disagrees with the eager model on a new shape")
-
-    os.makedirs(args.out, exist_ok=True)
-    traced.save(os.path.join(args.out, "model.pt"))
-    shutil.copyfile(args.tokenizer, os.path.join(args.out, "tokenizer.json"))
-    name = args.name or f"random-{args.arch}-L{args.layers}-H{args.hidden}"
-    manifest = {
+        with torch.no_grad():
+            for got, want in zip(torch.jit.load(written)(*check), module(*check)):
+                if got.shape != want.shape or not torch.allclose(got, want, atol=1e-5):
+                    raise SystemExit("traced model disagrees with the eager model on a new shape")
+    suffix = "" if (args.format, args.precision) == ("torchscript", "fp32") else f"-{args.format}-{args.precision}"
+    name = args.name or f"random-{args.arch}-L{args.layers}-H{args.hidden}{suffix}"
+    bundle_writer.write_bundle_files(args.out, args.tokenizer, {
         "task": "question-answering",
         "name": name,
         "version": f"seed-{args.seed}",
         "architecture": args.arch,
+        "precision": args.precision,
         "inputs": inputs,
         "max_seq_len": args.max_seq_len,
         "created_by": "tools/make-test-model.py (random weights)",
-    }
-    with open(os.path.join(args.out, "corpusqa-model.json"), "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
+    })
     params = sum(t.numel() for t in model.parameters())
     print(f"wrote {args.out}: {name}, {params} parameters, vocabulary {vocab_size}")
 

@@ -14,23 +14,24 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A model bundle in a local directory: {@code model.pt} (TorchScript), {@code tokenizer.json} and
- * {@code corpusqa-model.json}. Its identity is {@link #sha256()}.
+ * A model bundle in a local directory: {@code model.pt} (TorchScript) or {@code model.onnx},
+ * {@code tokenizer.json} and {@code corpusqa-model.json}. Its identity is {@link #sha256()}.
  */
 public final class ModelBundle {
-  public static final String MODEL_FILE = "model.pt";
   public static final String TOKENIZER_FILE = "tokenizer.json";
   private static final String LAYOUT =
-      "a bundle holds model.pt, tokenizer.json and corpusqa-model.json;"
+      "a bundle holds model.pt (or model.onnx), tokenizer.json and corpusqa-model.json;"
           + " tools/export-hf-model.py writes all three";
 
   private final Path directory;
   private final ModelManifest manifest;
+  private final ModelFormat format;
   private final String sha256;
 
-  private ModelBundle(Path directory, ModelManifest manifest, String sha256) {
+  private ModelBundle(Path directory, ModelManifest manifest, ModelFormat format, String sha256) {
     this.directory = directory;
     this.manifest = manifest;
+    this.format = format;
     this.sha256 = sha256;
   }
 
@@ -40,14 +41,33 @@ public final class ModelBundle {
       throw new ModelBundleException(
           "Cannot load model bundle: " + directory + " is not a directory; " + LAYOUT);
     }
-    for (String file : List.of(ModelManifest.FILE_NAME, TOKENIZER_FILE, MODEL_FILE)) {
+    for (String file : List.of(ModelManifest.FILE_NAME, TOKENIZER_FILE)) {
       if (!Files.isRegularFile(directory.resolve(file))) {
         throw new ModelBundleException(
             "Cannot load model bundle " + directory + ": missing " + file + "; " + LAYOUT);
       }
     }
+    ModelFormat format = formatOf(directory);
     ModelManifest manifest = ModelManifest.read(directory.resolve(ModelManifest.FILE_NAME));
-    return new ModelBundle(directory, manifest, sha256Of(directory));
+    return new ModelBundle(directory, manifest, format, sha256Of(directory));
+  }
+
+  /** Exactly one model file: two would leave it unclear which one the answers came from. */
+  private static ModelFormat formatOf(Path directory) {
+    List<ModelFormat> present =
+        java.util.Arrays.stream(ModelFormat.values())
+            .filter(f -> Files.isRegularFile(directory.resolve(f.fileName())))
+            .toList();
+    if (present.isEmpty()) {
+      throw new ModelBundleException(
+          "Cannot load model bundle " + directory + ": missing model.pt or model.onnx; " + LAYOUT);
+    }
+    if (present.size() > 1) {
+      throw new ModelBundleException(
+          "Cannot load model bundle " + directory + ": it holds both model.pt and model.onnx; keep the"
+              + " one to run and move the other to a bundle of its own");
+    }
+    return present.get(0);
   }
 
   public Path directory() {
@@ -60,6 +80,14 @@ public final class ModelBundle {
 
   public String sha256() {
     return sha256;
+  }
+
+  public ModelFormat format() {
+    return format;
+  }
+
+  public Path modelFile() {
+    return directory.resolve(format.fileName());
   }
 
   /**

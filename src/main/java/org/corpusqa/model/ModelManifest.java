@@ -16,12 +16,14 @@ import java.util.Set;
  * @param version a human version
  * @param inputs the tensors the model's forward takes, in its argument order
  * @param maxSeqLen the longest window the model takes
+ * @param precision the weights' number format (fp32 when the manifest does not say)
  */
-public record ModelManifest(String name, String version, List<ModelInput> inputs, int maxSeqLen) {
+public record ModelManifest(
+    String name, String version, List<ModelInput> inputs, int maxSeqLen, Precision precision) {
   public static final String FILE_NAME = "corpusqa-model.json";
   static final String TASK = "question-answering";
   private static final Set<String> KEYS =
-      Set.of("task", "name", "version", "inputs", "max_seq_len", "architecture", "created_by");
+      Set.of("task", "name", "version", "inputs", "max_seq_len", "precision", "architecture", "created_by");
 
   /** Reads and checks the manifest; every message names the file and what to change. */
   static ModelManifest read(Path file) {
@@ -53,7 +55,14 @@ public record ModelManifest(String name, String version, List<ModelInput> inputs
     if (maxSeqLen == null || !maxSeqLen.isInt() || maxSeqLen.asInt() < 8) {
       throw invalid(file, "max_seq_len must be an integer of at least 8, got: " + maxSeqLen);
     }
-    return new ModelManifest(name, version, inputs(file, root.get("inputs")), maxSeqLen.asInt());
+    Precision precision = Precision.FP32;
+    if (root.hasNonNull("precision")) {
+      String key = root.get("precision").asText();
+      precision =
+          Precision.fromKey(key)
+              .orElseThrow(() -> invalid(file, "unknown precision '" + key + "'; use " + Precision.allKeys()));
+    }
+    return new ModelManifest(name, version, inputs(file, root.get("inputs")), maxSeqLen.asInt(), precision);
   }
 
   private static List<ModelInput> inputs(Path file, JsonNode node) {

@@ -37,10 +37,21 @@ public final class QaModel implements AutoCloseable {
   }
 
   /**
-   * Loads the bundle's TorchScript model and tokenizer, and checks them: the model's forward must
-   * take exactly the manifest's inputs and return start and end logits of shape [batch, tokens].
+   * Loads the bundle's model (TorchScript on PyTorch, or ONNX on ONNX Runtime) and tokenizer, and
+   * checks them: the model must take exactly the manifest's inputs and return start and end logits
+   * of shape [batch, tokens].
+   *
+   * @param intraOpThreads threads one forward pass may use (ONNX Runtime takes them per session;
+   *     PyTorch takes them per JVM, see {@link ModelCache#configureEngine})
    */
-  public static QaModel load(ModelBundle bundle, Device device) {
+  public static QaModel load(ModelBundle bundle, Device device, int intraOpThreads) {
+    ModelFormat format = bundle.format();
+    if (format == ModelFormat.ONNX && device.isGpu()) {
+      throw new ModelBundleException(
+          "Cannot run model bundle " + bundle.directory() + " on " + device + ": ONNX bundles run on"
+              + " the CPU in this build; for GPU executors export a TorchScript bundle with"
+              + " --format torchscript --precision fp16");
+    }
     QaTokenizer tokenizer;
     try {
       tokenizer = QaTokenizer.load(bundle.directory().resolve(ModelBundle.TOKENIZER_FILE));
@@ -53,28 +64,53 @@ public final class QaModel implements AutoCloseable {
               + "); copy the model's own tokenizer.json into the bundle",
           e);
     }
-    Model model = Model.newInstance(bundle.manifest().name(), device, "PyTorch");
+    Model model = Model.newInstance(bundle.manifest().name(), device, format.engineName());
     try {
-      model.load(bundle.directory(), "model");
+      model.load(bundle.directory(), "model", engineOptions(format, intraOpThreads));
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       tokenizer.close();
       throw new ModelBundleException(
           "Cannot load model bundle "
               + bundle.directory()
-              + ": model.pt is not a TorchScript model that this PyTorch can load ("
+              + ": "
+              + format.fileName()
+              + " is not "
+              + format.expected()
+              + " ("
               + e.getMessage()
               + "); export it with tools/export-hf-model.py",
           e);
     }
     QaModel qaModel = new QaModel(bundle, device, model, tokenizer);
     try {
+      qaModel.checkInputNames();
       qaModel.checkOutputs();
     } catch (RuntimeException e) {
       qaModel.close();
       throw e;
     }
     return qaModel;
+  }
+
+  /** Loads with one intra-op thread per available processor. */
+  public static QaModel load(ModelBundle bundle, Device device) {
+    return load(bundle, device, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * ONNX Runtime's session options: the task's threads, one inter-op thread (a batch is one
+   * sequential graph), and every graph optimisation (it fuses the int8 MatMulInteger pattern and
+   * attention).
+   */
+  private static java.util.Map<String, Object> engineOptions(ModelFormat format, int intraOpThreads) {
+    if (format != ModelFormat.ONNX) {
+      return null;
+    }
+    return java.util.Map.of(
+        "intraOpNumThreads", Integer.toString(Math.max(1, intraOpThreads)),
+        "interOpNumThreads", "1",
+        "optLevel", "ALL_OPT");
   }
 
   public ModelBundle bundle() {
@@ -116,14 +152,39 @@ public final class QaModel implements AutoCloseable {
     tokenizer.close();
   }
 
+  /**
+   * ONNX models name their inputs: they must be the manifest's, in its order (TorchScript names
+   * are checked from the engine's error on the probe window instead).
+   */
+  private void checkInputNames() {
+    if (bundle.format() != ModelFormat.ONNX) {
+      return;
+    }
+    List<String> listed = bundle.manifest().inputs().stream().map(ModelInput::key).toList();
+    List<String> taken = model.describeInput().keys();
+    if (!taken.equals(listed)) {
+      throw new ModelBundleException(
+          "Cannot load model bundle "
+              + bundle.directory()
+              + ": corpusqa-model.json lists inputs "
+              + listed
+              + " but model.onnx takes "
+              + taken
+              + "; set \"inputs\" in corpusqa-model.json to the model's inputs, in order");
+    }
+  }
+
   /** Runs one short window to check that the model returns start and end logits per token. */
   private void checkOutputs() {
     int length = 4;
     try (NDManager manager = model.getNDManager().newSubManager();
         Predictor<NDList, NDList> probe = model.newPredictor(new ai.djl.translate.NoopTranslator())) {
       NDList inputs = new NDList();
+      long[] ones = {1, 1, 1, 1};
       for (ModelInput input : bundle.manifest().inputs()) {
-        inputs.add(manager.ones(new Shape(1, length), ai.djl.ndarray.types.DataType.INT64));
+        NDArray array = manager.create(ones, new Shape(1, length));
+        array.setName(input.key());
+        inputs.add(array);
       }
       NDList outputs = probe.predict(inputs);
       List<Shape> shapes = outputs.stream().map(NDArray::getShape).toList();
@@ -135,7 +196,9 @@ public final class QaModel implements AutoCloseable {
         throw new ModelBundleException(
             "Cannot load model bundle "
                 + bundle.directory()
-                + ": model.pt must return (start_logits, end_logits), each of shape [batch, tokens],"
+                + ": "
+                + bundle.format().fileName()
+                + " must return (start_logits, end_logits), each of shape [batch, tokens],"
                 + " got shapes "
                 + shapes
                 + " for one window of 4 tokens; export an AutoModelForQuestionAnswering with"
@@ -158,7 +221,9 @@ public final class QaModel implements AutoCloseable {
       throw new ModelBundleException(
           "Cannot load model bundle "
               + bundle.directory()
-              + ": model.pt failed on a probe window with inputs "
+              + ": "
+              + bundle.format().fileName()
+              + " failed on a probe window with inputs "
               + bundle.manifest().inputs().stream().map(ModelInput::key).toList()
               + " ("
               + rootMessage(e)
@@ -218,7 +283,9 @@ public final class QaModel implements AutoCloseable {
               case ATTENTION_MASK -> batch.attentionMask();
               case TOKEN_TYPE_IDS -> batch.tokenTypeIds();
             };
-        inputs.add(manager.create(data, shape));
+        NDArray array = manager.create(data, shape);
+        array.setName(input.key());
+        inputs.add(array);
       }
       return inputs;
     }

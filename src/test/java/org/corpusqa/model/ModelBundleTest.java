@@ -54,7 +54,8 @@ class ModelBundleTest {
     assertThatThrownBy(() -> ModelBundle.open(missing))
         .isInstanceOf(ModelBundleException.class)
         .hasMessage("Cannot load model bundle: " + missing + " is not a directory; a bundle holds"
-            + " model.pt, tokenizer.json and corpusqa-model.json; tools/export-hf-model.py writes all three");
+            + " model.pt (or model.onnx), tokenizer.json and corpusqa-model.json; tools/export-hf-model.py"
+            + " writes all three");
   }
 
   @Test
@@ -63,7 +64,8 @@ class ModelBundleTest {
     Files.delete(copy.resolve("tokenizer.json"));
     assertThatThrownBy(() -> ModelBundle.open(copy))
         .hasMessage("Cannot load model bundle " + copy + ": missing tokenizer.json; a bundle holds"
-            + " model.pt, tokenizer.json and corpusqa-model.json; tools/export-hf-model.py writes all three");
+            + " model.pt (or model.onnx), tokenizer.json and corpusqa-model.json; tools/export-hf-model.py"
+            + " writes all three");
   }
 
   @Test
@@ -71,7 +73,47 @@ class ModelBundleTest {
     Path copy = TestModels.copy(TestModels.TINY_BERT, tmp.resolve("b"));
     Files.delete(copy.resolve("model.pt"));
     assertThatThrownBy(() -> ModelBundle.open(copy))
-        .hasMessageStartingWith("Cannot load model bundle " + copy + ": missing model.pt; ");
+        .hasMessageStartingWith("Cannot load model bundle " + copy + ": missing model.pt or model.onnx; ");
+  }
+
+  @Test
+  void bothModelFiles() throws IOException {
+    Path copy = TestModels.copy(TestModels.TINY_DISTILBERT, tmp.resolve("b"));
+    Files.copy(TestModels.MODELS.resolve("tiny-distilbert-onnx/model.onnx"), copy.resolve("model.onnx"));
+    assertThatThrownBy(() -> ModelBundle.open(copy))
+        .hasMessage("Cannot load model bundle " + copy + ": it holds both model.pt and model.onnx; keep the"
+            + " one to run and move the other to a bundle of its own");
+  }
+
+  @Test
+  void onnxInputsMustMatchTheManifest() throws IOException {
+    Path copy = TestModels.copy(TestModels.MODELS.resolve("tiny-distilbert-onnx"), tmp.resolve("b"));
+    Path manifest = copy.resolve("corpusqa-model.json");
+    Files.writeString(manifest, Files.readString(manifest)
+        .replace("\"attention_mask\"", "\"attention_mask\", \"token_type_ids\""));
+    assertThatThrownBy(() -> QaModel.load(ModelBundle.open(copy), Device.cpu()))
+        .hasMessage("Cannot load model bundle " + copy + ": corpusqa-model.json lists inputs"
+            + " [input_ids, attention_mask, token_type_ids] but model.onnx takes [input_ids, attention_mask];"
+            + " set \"inputs\" in corpusqa-model.json to the model's inputs, in order");
+  }
+
+  @Test
+  void onnxRunsOnTheCpuOnly() {
+    ModelBundle onnx = ModelBundle.open(TestModels.MODELS.resolve("tiny-distilbert-onnx"));
+    assertThatThrownBy(() -> QaModel.load(onnx, Device.gpu(0)))
+        .hasMessage("Cannot run model bundle " + onnx.directory() + " on gpu(0): ONNX bundles run on the CPU"
+            + " in this build; for GPU executors export a TorchScript bundle with --format torchscript"
+            + " --precision fp16");
+  }
+
+  @Test
+  void unknownPrecision() throws IOException {
+    Path copy = TestModels.copy(TestModels.TINY_DISTILBERT, tmp.resolve("b"));
+    Path manifest = copy.resolve("corpusqa-model.json");
+    Files.writeString(manifest, Files.readString(manifest).replace("\"max_seq_len\"", "\"precision\": \"bf16\", \"max_seq_len\""));
+    assertThatThrownBy(() -> ModelBundle.open(copy))
+        .hasMessage("Cannot load model bundle: " + manifest + " is invalid: unknown precision 'bf16'; use fp32,"
+            + " fp16, int8");
   }
 
   @Test
@@ -103,7 +145,7 @@ class ModelBundleTest {
     assertThatThrownBy(() -> ModelBundle.open(copy))
         .hasMessage("Cannot load model bundle: " + copy.resolve("corpusqa-model.json")
             + " is invalid: unknown key 'max_len'; use only architecture, created_by, inputs,"
-            + " max_seq_len, name, task, version");
+            + " max_seq_len, name, precision, task, version");
   }
 
   @Test
