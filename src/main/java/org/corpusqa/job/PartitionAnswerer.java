@@ -1,6 +1,5 @@
 package org.corpusqa.job;
 
-import ai.djl.Device;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -84,7 +83,7 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
     TaskContext context = TaskContext.get();
     ModelCache.configureEngine(context == null ? 1 : context.cpus());
     ModelBundle bundle = VERIFIED.computeIfAbsent(task.modelUri() + "#" + task.modelSha256(), key -> verified());
-    QaModel model = ModelCache.get(bundle, Device.cpu());
+    QaModel model = ModelCache.get(bundle, TaskDevice.of(context));
     QaEngine engine = new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), task.engineOptions());
     ExplainWriter explain =
         task.explainDirectory() == null

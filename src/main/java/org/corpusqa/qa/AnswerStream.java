@@ -14,6 +14,7 @@ import java.util.NoSuchElementException;
  * question) result once its last window is decoded.
  */
 public final class AnswerStream implements Iterator<QaResult> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnswerStream.class);
   private final QaEngine engine;
   private final Iterator<QaEngine.Request> documents;
   private final ForwardPass model;
@@ -23,6 +24,8 @@ public final class AnswerStream implements Iterator<QaResult> {
   private final ArrayDeque<QaResult> ready = new ArrayDeque<>();
   private final List<Window> pending = new ArrayList<>();
   private final EngineStats stats = new EngineStats();
+  /** The batch token budget; lowered for the rest of the stream when the device runs out of memory. */
+  private int tokenBudget;
 
   AnswerStream(
       QaEngine engine, Iterator<QaEngine.Request> documents, ForwardPass model, WindowObserver observer) {
@@ -31,10 +34,16 @@ public final class AnswerStream implements Iterator<QaResult> {
     this.model = model;
     this.observer = observer;
     this.options = engine.options();
+    this.tokenBudget = options.maxBatchTokens();
   }
 
   public EngineStats stats() {
     return stats;
+  }
+
+  /** The batch token budget now: the configured one, or less after the device ran out of memory. */
+  public int tokenBudget() {
+    return tokenBudget;
   }
 
   @Override
@@ -110,7 +119,7 @@ public final class AnswerStream implements Iterator<QaResult> {
       // Sorted ascending, so the window at `to` sets the padded length if it joins.
       while (to < pending.size()
           && to - from < options.maxBatchRows()
-          && (long) (to - from + 1) * pending.get(to).length() <= options.maxBatchTokens()) {
+          && (long) (to - from + 1) * pending.get(to).length() <= tokenBudget) {
         to++;
       }
       runBatch(pending.subList(from, to));
@@ -120,9 +129,11 @@ public final class AnswerStream implements Iterator<QaResult> {
   }
 
   /**
-   * Runs one batch; when the model fails on it (out of memory, a bad input), runs each half on its
-   * own, down to single windows, so that only a window the model cannot run at all fails, and only
-   * its (document, question).
+   * Runs one batch; when the model fails on it, runs each half on its own, down to single windows,
+   * so that only a window the model cannot run at all fails, and only its (document, question).
+   * When the failure is the device running out of memory, the token budget also drops to half of
+   * this batch's padded tokens for the rest of the stream, so that later batches do not fail the
+   * same way (a GPU's free memory is only known by trying).
    */
   private void runBatch(List<Window> windows) {
     WindowBatch batch = new WindowBatch(List.copyOf(windows), 0);
@@ -133,6 +144,16 @@ public final class AnswerStream implements Iterator<QaResult> {
     } catch (RuntimeException e) {
       stats.forwardNanos += System.nanoTime() - t0;
       stats.failedBatches++;
+      if (OutOfMemory.isDeviceOutOfMemory(e)) {
+        stats.outOfMemoryBatches++;
+        long padded = (long) batch.rows() * batch.paddedLength();
+        int lowered = (int) Math.max(batch.paddedLength(), padded / 2);
+        if (lowered < tokenBudget) {
+          LOG.warn("Out of device memory on a batch of {} windows x {} tokens; token budget {} -> {}",
+              batch.rows(), batch.paddedLength(), tokenBudget, lowered);
+          tokenBudget = lowered;
+        }
+      }
       if (windows.size() > 1) {
         int half = windows.size() / 2;
         runBatch(windows.subList(0, half));

@@ -7,6 +7,7 @@ public final class EngineStats {
   long windows;
   long batches;
   long failedBatches;
+  long outOfMemoryBatches;
   long realTokens;
   long paddedTokens;
   int peakPendingWindows;
@@ -33,6 +34,11 @@ public final class EngineStats {
   /** Batches the model failed on, each then retried in halves. */
   public long failedBatches() {
     return failedBatches;
+  }
+
+  /** Batches that ran the device out of memory (each also counts as failed). */
+  public long outOfMemoryBatches() {
+    return outOfMemoryBatches;
   }
 
   public long realTokens() {
