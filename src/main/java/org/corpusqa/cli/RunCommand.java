@@ -116,7 +116,7 @@ class RunCommand implements Callable<Integer> {
     return options;
   }
 
-  private static InputFormat parseFormat(String value) {
+  static InputFormat parseFormat(String value) {
     for (InputFormat f : InputFormat.values()) {
       if (f.sparkName().equals(value)) {
         return f;

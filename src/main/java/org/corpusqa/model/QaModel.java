@@ -146,6 +146,26 @@ public final class QaModel implements AutoCloseable {
     };
   }
 
+  /**
+   * A predictor with another translator on the same loaded model, for comparisons such as the
+   * benchmark's naive baseline; close it when done.
+   */
+  public <I, O> Predictor<I, O> newPredictor(Translator<I, O> translator) {
+    return model.newPredictor(translator);
+  }
+
+  /**
+   * The shapes of the model's weight matrices by parameter name (TorchScript fp32/fp16 only: ONNX
+   * and quantized modules do not list theirs), for estimating its arithmetic.
+   */
+  public java.util.Map<String, Shape> weightShapes() {
+    java.util.Map<String, Shape> shapes = new java.util.LinkedHashMap<>();
+    if (bundle.format() == ModelFormat.TORCHSCRIPT) {
+      model.getBlock().getParameters().forEach(p -> shapes.put(p.getKey(), p.getValue().getArray().getShape()));
+    }
+    return shapes;
+  }
+
   @Override
   public void close() {
     model.close();

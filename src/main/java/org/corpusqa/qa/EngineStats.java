@@ -66,6 +66,22 @@ public final class EngineStats {
     return decodeNanos;
   }
 
+  /** Adds another stream's counters (and time) to these, for several streams run side by side. */
+  public void add(EngineStats other) {
+    documents += other.documents;
+    questions += other.questions;
+    windows += other.windows;
+    batches += other.batches;
+    failedBatches += other.failedBatches;
+    outOfMemoryBatches += other.outOfMemoryBatches;
+    realTokens += other.realTokens;
+    paddedTokens += other.paddedTokens;
+    peakPendingWindows = Math.max(peakPendingWindows, other.peakPendingWindows);
+    tokenizeNanos += other.tokenizeNanos;
+    forwardNanos += other.forwardNanos;
+    decodeNanos += other.decodeNanos;
+  }
+
   /** Real tokens over padded tokens: 1.0 means no padding at all. */
   public double paddingEfficiency() {
     return paddedTokens == 0 ? 1.0 : (double) realTokens / paddedTokens;

@@ -8,6 +8,7 @@ import java.util.List;
  */
 public final class WindowBatch {
   private final List<Window> windows;
+  private final int rows;
   private final int paddedLength;
   private final long[] inputIds;
   private final long[] tokenTypeIds;
@@ -16,6 +17,7 @@ public final class WindowBatch {
 
   WindowBatch(List<Window> windows, int padId) {
     this.windows = windows;
+    this.rows = windows.size();
     int longest = 0;
     int real = 0;
     for (Window w : windows) {
@@ -37,12 +39,35 @@ public final class WindowBatch {
     }
   }
 
+  private WindowBatch(int rows, int length, long[] inputIds) {
+    this.windows = List.of();
+    this.rows = rows;
+    this.paddedLength = length;
+    this.realTokens = rows * length;
+    this.inputIds = inputIds;
+    this.tokenTypeIds = new long[rows * length];
+    this.attentionMask = new long[rows * length];
+    java.util.Arrays.fill(attentionMask, 1L);
+  }
+
+  /**
+   * A batch of {@code rows} full windows of {@code length} tokens cut from the given ids, cycled,
+   * for measuring the model alone on fixed shapes; it carries no windows to decode.
+   */
+  public static WindowBatch ofTokens(int rows, int length, int[] tokenIds) {
+    long[] ids = new long[rows * length];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = tokenIds[i % tokenIds.length];
+    }
+    return new WindowBatch(rows, length, ids);
+  }
+
   public List<Window> windows() {
     return windows;
   }
 
   public int rows() {
-    return windows.size();
+    return rows;
   }
 
   public int paddedLength() {
