@@ -159,13 +159,15 @@ public final class Benchmark {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<Document> single = new ArrayList<>();
-    for (Document d : docs) {
-      long tokens = tokenizer.encode(queries.get(0).question(), d.text()).getIds().length;
-      if (d.text().length() < 50_000 && tokens < maxSeqLen) {
-        single.add(d);
+    // The documents the engine answered in one window for every question: the translator sees them
+    // whole, so both sides answer from the same tokens.
+    java.util.Set<String> split = new java.util.HashSet<>();
+    for (QaResult r : engineRun.results()) {
+      if (r.windows() != 1) {
+        split.add(r.docId());
       }
     }
+    List<Document> single = docs.stream().filter(d -> !split.contains(d.id())).toList();
     QuestionAnsweringTranslator translator = QuestionAnsweringTranslator.builder(tokenizer)
         .optIncludeTokenTypes(bundle.manifest().inputs().contains(ModelInput.TOKEN_TYPE_IDS))
         .build();

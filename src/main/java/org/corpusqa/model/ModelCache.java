@@ -47,8 +47,8 @@ public final class ModelCache {
   private static void warnOnPrecision(ModelBundle bundle, Device device) {
     Precision precision = bundle.manifest().precision();
     if (device.isGpu() && precision == Precision.FP32) {
-      LOG.warn("Model {} is fp32 on {}: an fp16 bundle (tools/export-hf-model.py --precision fp16) runs"
-          + " about twice as fast on GPUs with tensor cores", bundle.manifest().name(), device);
+      LOG.warn("Model {} is fp32 on {}: an fp16 bundle (tools/export-hf-model.py --precision fp16) halves"
+          + " the memory per window and uses the tensor cores", bundle.manifest().name(), device);
     } else if (!device.isGpu() && precision == Precision.FP16) {
       LOG.warn("Model {} is fp16 on the CPU, where half precision is slow; use an fp32 or int8 bundle"
           + " for CPU executors", bundle.manifest().name());

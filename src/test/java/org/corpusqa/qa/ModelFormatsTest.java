@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import org.corpusqa.bench.Benchmark;
 import org.corpusqa.model.ModelFormat;
 import org.corpusqa.model.Precision;
 import org.corpusqa.model.QaModel;
@@ -50,24 +51,11 @@ class ModelFormatsTest {
     for (String name : List.of("tiny-distilbert-onnx-int8", "tiny-distilbert-int8", "tiny-distilbert-fp16")) {
       QaModel model = TestModels.load(TestModels.MODELS.resolve(name));
       assertThat(model.bundle().manifest().precision()).isNotEqualTo(Precision.FP32);
-      double agreement = topAnswerAgreement(fp32, answers(model));
+      double agreement = Benchmark.topAnswerAgreement(fp32, answers(model));
       System.out.printf("%s: %.3f of %d top answers identical to fp32%n", name, agreement, fp32.size());
       // int8 rounds every activation of the 2 tiny layers; the benchmark reports the full-size figure.
       assertThat(agreement).as(name).isGreaterThanOrEqualTo(0.97);
     }
-  }
-
-  static double topAnswerAgreement(List<QaResult> reference, List<QaResult> candidate) {
-    int same = 0;
-    for (int i = 0; i < reference.size(); i++) {
-      Answer want = reference.get(i).answers().get(0);
-      Answer have = candidate.get(i).answers().get(0);
-      if (java.util.Objects.equals(want.startChar(), have.startChar())
-          && java.util.Objects.equals(want.endChar(), have.endChar())) {
-        same++;
-      }
-    }
-    return (double) same / reference.size();
   }
 
   /** Every paragraph of the sample contracts as a document, three questions each. */
