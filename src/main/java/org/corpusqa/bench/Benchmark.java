@@ -1,20 +1,10 @@
 package org.corpusqa.bench;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.huggingface.translator.QuestionAnsweringTranslator;
-import ai.djl.inference.Predictor;
-import ai.djl.modality.nlp.qa.QAInput;
-import ai.djl.translate.TranslateException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import org.corpusqa.model.ModelBundle;
-import org.corpusqa.model.ModelInput;
 import org.corpusqa.model.QaModel;
 import org.corpusqa.qa.Answer;
 import org.corpusqa.qa.BatchLogits;
@@ -31,9 +21,8 @@ import org.corpusqa.qa.WindowObserver;
 
 /**
  * The Spark-free measurements of {@code bench}: the model alone on fixed shapes, the engine on a
- * corpus (and the model alone on that run's own batches), and DJL's stock QA translator as a user
- * would call it. Every figure is measured with {@code workers} threads side by side, one intra-op
- * thread each, as Spark runs one task per core.
+ * corpus (and the model alone on that run's own batches). Every figure is measured with {@code
+ * workers} threads side by side, one intra-op thread each, as Spark runs one task per core.
  */
 public final class Benchmark {
   private static final int[] SHAPES = {128, 256, 384};
@@ -54,7 +43,7 @@ public final class Benchmark {
 
   /** Forward throughput on full windows of 128, 256 and 384 tokens, batched as the engine would. */
   public Map<String, Object> modelAlone(ModelArithmetic arithmetic) {
-    int[] ids = model.tokenizer().tokenize(SyntheticCorpus.generate(3, 7).get(2).text()).ids();
+    int[] ids = model.tokenizer().tokenize(SyntheticCorpus.generate(6, 7).get(5).text()).ids();
     Map<String, Object> out = new LinkedHashMap<>();
     for (int length : SHAPES) {
       if (length > model.bundle().manifest().maxSeqLen()) {
@@ -92,7 +81,7 @@ public final class Benchmark {
   public EngineRun engine(List<Document> docs) {
     QaEngine engine = new QaEngine(model.tokenizer(), model.bundle().manifest().maxSeqLen(), options);
     List<PreparedQuery> prepared = engine.prepare(queries);
-    List<List<Document>> parts = Workers.split(docs, workers);
+    List<List<Document>> parts = Workers.split(docs, workers, d -> d.text().length());
     long start = System.nanoTime();
     List<Object[]> runs = Workers.run(workers, w -> {
       List<WindowBatch> batches = new ArrayList<>();
@@ -140,82 +129,6 @@ public final class Benchmark {
       return null;
     });
     return (System.nanoTime() - start) / 1e9;
-  }
-
-  /**
-   * DJL's stock QuestionAnsweringTranslator, one predict per (document, question), on the documents
-   * that fit one window, against the engine's answers to the same pairs. Answers are compared as
-   * text with case, spaces and WordPiece marks removed, since the stock translator returns decoded
-   * tokens, not a span of the original text.
-   */
-  public Map<String, Object> naiveBaseline(List<Document> docs, EngineRun engineRun) {
-    ModelBundle bundle = model.bundle();
-    int maxSeqLen = bundle.manifest().maxSeqLen();
-    HuggingFaceTokenizer tokenizer;
-    try {
-      tokenizer = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(bundle.directory().resolve(ModelBundle.TOKENIZER_FILE))
-          .optMaxLength(maxSeqLen).optTruncation(true).optPadding(false).build();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    // The documents the engine answered in one window for every question: the translator sees them
-    // whole, so both sides answer from the same tokens.
-    java.util.Set<String> split = new java.util.HashSet<>();
-    for (QaResult r : engineRun.results()) {
-      if (r.windows() != 1) {
-        split.add(r.docId());
-      }
-    }
-    List<Document> single = docs.stream().filter(d -> !split.contains(d.id())).toList();
-    QuestionAnsweringTranslator translator = QuestionAnsweringTranslator.builder(tokenizer)
-        .optIncludeTokenTypes(bundle.manifest().inputs().contains(ModelInput.TOKEN_TYPE_IDS))
-        .build();
-    List<List<Document>> parts = Workers.split(single, workers);
-    long start = System.nanoTime();
-    List<Map<String, String>> answers = Workers.run(workers, w -> {
-      Map<String, String> byPair = new LinkedHashMap<>();
-      try (Predictor<QAInput, String> predictor = model.newPredictor(translator)) {
-        for (Document d : parts.get(w)) {
-          for (Query q : queries) {
-            byPair.put(d.id() + "\u0000" + q.id(), predictor.predict(new QAInput(q.question(), d.text())));
-          }
-        }
-      } catch (TranslateException e) {
-        throw new IllegalStateException("naive baseline failed: " + e.getMessage(), e);
-      }
-      return byPair;
-    });
-    double wall = (System.nanoTime() - start) / 1e9;
-    Map<String, String> naive = new LinkedHashMap<>();
-    answers.forEach(naive::putAll);
-
-    // The engine's answers on the same pairs and their windows/s: one window per pair here.
-    int same = 0;
-    int compared = 0;
-    for (QaResult r : engineRun.results()) {
-      String theirs = naive.get(r.docId() + "\u0000" + r.query().id());
-      if (theirs == null || r.answers().isEmpty()) {
-        continue;
-      }
-      Answer ours = r.answers().get(0);
-      compared++;
-      if (normalise(ours.text()).equals(normalise(theirs))) {
-        same++;
-      }
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("documents", single.size());
-    out.put("pairs", naive.size());
-    out.put("windows_per_s", round(naive.size() / wall));
-    out.put("answers_compared", compared);
-    out.put("answers_identical_share", compared == 0 ? null : round((double) same / compared));
-    tokenizer.close();
-    return out;
-  }
-
-  private static String normalise(String text) {
-    return text == null ? "" : text.toLowerCase(Locale.ROOT).replace("##", "").replaceAll("\\s+", "");
   }
 
   /** Share of (document, question) pairs whose top answer is the same span in both runs. */

@@ -6,9 +6,9 @@ import java.util.SplittableRandom;
 import org.corpusqa.qa.Document;
 
 /**
- * Contract-like Russian documents of mixed lengths, the same for the same count and seed: a third
- * short enough for one window, a third of a few windows, a third of tens of windows, as in a
- * procurement archive where most of the tokens sit in the long contracts.
+ * Contract-like Russian documents of mixed lengths, the same for the same count and seed: half short
+ * enough for one window (notices, amendments), a third of a few windows, a sixth of tens of windows,
+ * as in a procurement archive where most documents are short and most tokens sit in long contracts.
  */
 public final class SyntheticCorpus {
   private static final String[] SENTENCES = {
@@ -29,9 +29,9 @@ public final class SyntheticCorpus {
     List<Document> docs = new ArrayList<>(documents);
     for (int i = 0; i < documents; i++) {
       int chars =
-          switch (i % 3) {
-            case 0 -> 200 + random.nextInt(1000); // one window
-            case 1 -> 2_000 + random.nextInt(6_000); // a few windows
+          switch (i % 6) {
+            case 0, 2, 4 -> 200 + random.nextInt(1000); // one window
+            case 1, 3 -> 2_000 + random.nextInt(6_000); // a few windows
             default -> 15_000 + random.nextInt(30_000); // tens of windows
           };
       docs.add(new Document("synthetic-" + i, text(chars, random)));

@@ -21,7 +21,8 @@ class OutOfMemoryTest {
       docs.add(new Document("d" + i, EngineFixtures.longText(200 + 37 * i)));
     }
     List<Query> queries = List.of(new Query("q", "обеспечение исполнения контракта", DecodingSettings.DEFAULTS));
-    QaEngine engine = new QaEngine(EngineFixtures.tokenizer(), 384, EngineOptions.DEFAULTS);
+    // A GPU-sized budget, more than the simulated device holds.
+    QaEngine engine = new QaEngine(EngineFixtures.tokenizer(), 384, new EngineOptions(4096, 64, 256));
 
     List<QaResult> clean = new ArrayList<>();
     try (ForwardPass model = EngineFixtures.TINY_BERT.newForwardPass()) {

@@ -145,7 +145,7 @@ class WindowsTest {
     });
     List<QaResult> results = EngineFixtures.answer(queries, docs, model);
     assertThat(results).hasSize(40);
-    // 40 short windows of under 20 tokens fit one batch under the 4096-token budget.
+    // 40 short windows of under 20 tokens fit one batch under the 1024-token budget.
     assertThat(model.batches).isEqualTo(1);
   }
 }
