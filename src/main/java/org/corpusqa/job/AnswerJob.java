@@ -178,7 +178,7 @@ public final class AnswerJob {
   /** Spreads a small input (often one file, one partition) so that every core works. */
   private Dataset<Row> spread(Dataset<Row> work) {
     int parallelism = spark.sparkContext().defaultParallelism();
-    return work.rdd().getNumPartitions() < parallelism ? BalancedSpread.spread(spark, work, parallelism) : work;
+    return work.rdd().getNumPartitions() < parallelism ? work.repartition(parallelism) : work;
   }
 
   /**
