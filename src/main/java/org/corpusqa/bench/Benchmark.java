@@ -145,7 +145,8 @@ public final class Benchmark {
     return reference.isEmpty() ? 1.0 : (double) same / reference.size();
   }
 
-  static double round(double value) {
+  /** Rounded to 3 decimals, as every figure of the report. */
+  public static double round(double value) {
     return Math.round(value * 1000.0) / 1000.0;
   }
 }

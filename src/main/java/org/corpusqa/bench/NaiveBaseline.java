@@ -16,9 +16,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.corpusqa.model.ModelBundle;
 import org.corpusqa.model.ModelInput;
 import org.corpusqa.model.QaModel;
@@ -59,7 +61,7 @@ public final class NaiveBaseline {
 
   /** The documents the engine answered in one window for every question. */
   public static List<Document> oneWindowDocuments(List<Document> docs, List<QaResult> engineResults) {
-    java.util.Set<String> split = new java.util.HashSet<>();
+    Set<String> split = new HashSet<>();
     for (QaResult r : engineResults) {
       if (r.windows() != 1) {
         split.add(r.docId());
@@ -107,8 +109,6 @@ public final class NaiveBaseline {
       throw new UncheckedIOException(e);
     }
 
-    Map<String, String> texts = new HashMap<>();
-    single.forEach(d -> texts.put(d.id(), d.text()));
     int wellFormed = 0;
     int identicalWellFormed = 0;
     int identicalAll = 0;
@@ -118,8 +118,8 @@ public final class NaiveBaseline {
       Observed theirs = naive.get(key(r.docId(), r.query().id()));
       Answer ours = r.answers().isEmpty() ? null : r.answers().get(0);
       boolean same = ours != null && ours.hasSpan() && theirs.inContext()
-          && ours.startChar() == theirs.startChar(texts.get(r.docId()))
-          && ours.endChar() == theirs.endChar(texts.get(r.docId()));
+          && ours.startChar() == theirs.startChar(r.document().text())
+          && ours.endChar() == theirs.endChar(r.document().text());
       identicalAll += same ? 1 : 0;
       if (theirs.crossed()) {
         crossed++;

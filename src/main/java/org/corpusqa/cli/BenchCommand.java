@@ -139,9 +139,9 @@ class BenchCommand implements Callable<Integer> {
         Benchmark.EngineRun fp32 = new Benchmark(reference, parsedQueries, options, threads, seconds).engine(docs);
         Map<String, Object> versus = new LinkedHashMap<>();
         versus.put("reference", reference.bundle().manifest().name());
-        versus.put("reference_windows_per_s", round(fp32.stats().windows() / fp32.wallSeconds()));
-        versus.put("speedup", round(fp32.wallSeconds() / run.wallSeconds()));
-        versus.put("top_answers_identical_share", round(Benchmark.topAnswerAgreement(fp32.results(), run.results())));
+        versus.put("reference_windows_per_s", Benchmark.round(fp32.stats().windows() / fp32.wallSeconds()));
+        versus.put("speedup", Benchmark.round(fp32.wallSeconds() / run.wallSeconds()));
+        versus.put("top_answers_identical_share", Benchmark.round(Benchmark.topAnswerAgreement(fp32.results(), run.results())));
         report.put("versus_reference", versus);
         print("versus reference", versus);
       }
@@ -154,8 +154,8 @@ class BenchCommand implements Callable<Integer> {
       if (reference != null && !single.isEmpty()) {
         Benchmark.EngineRun ours = bench.engine(single);
         double rate = ours.stats().windows() / ours.wallSeconds();
-        naive.put("bench_model_windows_per_s", round(rate));
-        naive.put("bench_model_speedup", round(rate / (Double) naive.get("windows_per_s")));
+        naive.put("bench_model_windows_per_s", Benchmark.round(rate));
+        naive.put("bench_model_speedup", Benchmark.round(rate / (Double) naive.get("windows_per_s")));
       }
       report.put("naive_baseline", naive);
       print("naive baseline", naive);
@@ -189,15 +189,15 @@ class BenchCommand implements Callable<Integer> {
     e.put("questions", s.questions());
     e.put("windows", s.windows());
     e.put("batches", s.batches());
-    e.put("wall_s", round(run.wallSeconds()));
-    e.put("windows_per_s", round(s.windows() / run.wallSeconds()));
-    e.put("real_tokens_per_s", round(s.realTokens() / run.wallSeconds()));
-    e.put("padding_efficiency", round(s.paddingEfficiency()));
-    e.put("time_share_tokenize", round(s.tokenizeNanos() / 1e9 / busy));
-    e.put("time_share_forward", round(s.forwardNanos() / 1e9 / busy));
-    e.put("time_share_decode", round(s.decodeNanos() / 1e9 / busy));
-    e.put("model_alone_same_batches_s", round(replaySeconds));
-    e.put("engine_share_of_model_alone", round(replaySeconds / run.wallSeconds()));
+    e.put("wall_s", Benchmark.round(run.wallSeconds()));
+    e.put("windows_per_s", Benchmark.round(s.windows() / run.wallSeconds()));
+    e.put("real_tokens_per_s", Benchmark.round(s.realTokens() / run.wallSeconds()));
+    e.put("padding_efficiency", Benchmark.round(s.paddingEfficiency()));
+    e.put("time_share_tokenize", Benchmark.round(s.tokenizeNanos() / 1e9 / busy));
+    e.put("time_share_forward", Benchmark.round(s.forwardNanos() / 1e9 / busy));
+    e.put("time_share_decode", Benchmark.round(s.decodeNanos() / 1e9 / busy));
+    e.put("model_alone_same_batches_s", Benchmark.round(replaySeconds));
+    e.put("engine_share_of_model_alone", Benchmark.round(replaySeconds / run.wallSeconds()));
     return e;
   }
 
@@ -222,9 +222,9 @@ class BenchCommand implements Callable<Integer> {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("master", spark.sparkContext().master());
     out.put("records_answered", summary.recordsAnswered());
-    out.put("wall_s", round(wall));
-    out.put("engine_wall_s", round(engine.wallSeconds()));
-    out.put("overhead_over_engine", round(wall / engine.wallSeconds() - 1));
+    out.put("wall_s", Benchmark.round(wall));
+    out.put("engine_wall_s", Benchmark.round(engine.wallSeconds()));
+    out.put("overhead_over_engine", Benchmark.round(wall / engine.wallSeconds() - 1));
     return out;
   }
 
@@ -242,9 +242,5 @@ class BenchCommand implements Callable<Integer> {
 
   private static void print(String what, Object figures) {
     System.out.println(what + ": " + figures);
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 1000.0) / 1000.0;
   }
 }

@@ -34,11 +34,6 @@ public final class CorpusSource {
 
   private CorpusSource() {}
 
-  public static Read read(
-      SparkSession spark, String input, InputFormat format, String idColumn, String textColumn) {
-    return read(spark, input, format, idColumn, textColumn, Slice.ALL);
-  }
-
   /**
    * A part of the corpus, for backfills: only some of its files, or only the rows whose
    * {@code column} (cast to a string) equals {@code value}.
@@ -108,6 +103,12 @@ public final class CorpusSource {
         reader = reader.option("header", "true").option("multiLine", "true").option("escape", "\"");
       }
       String[] locations = paths.toArray(new String[0]);
+      String basePath = basePath(input, spark.sparkContext().hadoopConfiguration());
+      if (basePath != null) {
+        // Spark is given files, not the input's root: without the root it would take each file's
+        // folder as a base and find no Hive-style partition column (archive/month=2019-01/...).
+        reader = reader.option("basePath", basePath);
+      }
       if (format == InputFormat.JSON || format == InputFormat.CSV) {
         // PERMISSIVE: a record that does not parse keeps its raw text in the corrupt-record column.
         reader = reader.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", SPARK_CORRUPT);
@@ -124,6 +125,30 @@ public final class CorpusSource {
           "Cannot read corpus " + input + " as " + format.sparkName() + ": " + firstLine(e.getMessage())
               + "; check --input and --input-format", e);
     }
+  }
+
+  /**
+   * The folder under which partition columns are read from folder names: the input when it is a
+   * folder, the part of a glob before its first wildcard, none for a single file.
+   */
+  private static String basePath(String input, org.apache.hadoop.conf.Configuration conf) throws IOException {
+    int wildcard = firstWildcard(input);
+    String root = wildcard < 0 ? input : input.substring(0, input.lastIndexOf('/', wildcard) + 1);
+    if (root.isEmpty()) {
+      return null;
+    }
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(root);
+    org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(conf);
+    return fs.getFileStatus(path).isDirectory() ? fs.makeQualified(path).toString() : null;
+  }
+
+  private static int firstWildcard(String input) {
+    for (int i = 0; i < input.length(); i++) {
+      if ("*?[{".indexOf(input.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The corpus's files split into those that can be read and those that cannot. */
@@ -151,8 +176,18 @@ public final class CorpusSource {
     org.corpusqa.job.SerializableConf conf = org.corpusqa.job.SerializableConf.of(spark.sparkContext().hadoopConfiguration());
     int slices = Math.min(files.size(), Math.max(1, jsc.defaultParallelism()));
     return jsc.parallelize(files, slices)
-        .map(f -> FileCheck.check(f, format, conf.get()))
-        .filter(java.util.Objects::nonNull)
+        .mapPartitions(paths -> {
+          // One Hadoop configuration per partition: building one per file costs more than a small check.
+          org.apache.hadoop.conf.Configuration hadoop = conf.get();
+          List<UnreadableFile> failed = new java.util.ArrayList<>();
+          while (paths.hasNext()) {
+            UnreadableFile f = FileCheck.check(paths.next(), format, hadoop);
+            if (f != null) {
+              failed.add(f);
+            }
+          }
+          return failed.iterator();
+        })
         .collect();
   }
 

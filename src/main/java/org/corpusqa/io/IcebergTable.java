@@ -31,10 +31,6 @@ public final class IcebergTable {
     this.nullSafeKey = List.copyOf(key);
   }
 
-  public String name() {
-    return name;
-  }
-
   public void createIfMissing() {
     spark.sql("CREATE TABLE IF NOT EXISTS " + name + " (" + schema.toDDL() + ") USING iceberg"
         + (partitionColumn == null ? "" : " PARTITIONED BY (" + partitionColumn + ")")

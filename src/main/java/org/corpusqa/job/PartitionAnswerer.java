@@ -28,6 +28,7 @@ import org.corpusqa.qa.Document;
 import org.corpusqa.qa.DocumentQuestions;
 import org.corpusqa.qa.ForwardPass;
 import org.corpusqa.qa.MappedIterator;
+import org.corpusqa.qa.PreparedQuery;
 import org.corpusqa.qa.QaEngine;
 import org.corpusqa.qa.QaResult;
 import org.corpusqa.qa.Query;
@@ -105,10 +106,15 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
           });
     }
     WindowObserver observer = explain == null ? WindowObserver.NONE : explain;
+    // The run's questions are tokenized once per partition, not once per document (evaluation
+    // has none: each of its rows brings its own).
+    List<PreparedQuery> runQueries = task.queries().isEmpty() ? List.of() : engine.prepare(task.queries());
+    java.util.Map<String, PreparedQuery> runQueriesById = new java.util.HashMap<>();
+    runQueries.forEach(p -> runQueriesById.put(p.query().id(), p));
     AnswerStream stream =
         task.perRowQuestions()
-            ? engine.answerEach(new MappedIterator<>(rows, this::documentQuestions), forward, observer)
-            : engine.answer(new MappedIterator<>(rows, this::document), engine.prepare(task.queries()), forward, observer);
+            ? engine.answerEach(new MappedIterator<>(rows, row -> documentQuestions(row, engine, runQueriesById)), forward, observer)
+            : engine.answer(new MappedIterator<>(rows, this::document), runQueries, forward, observer);
     return new AnswerRows(stream, explain);
   }
 
@@ -116,9 +122,11 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
     documents.add(1);
     // Run rows carry the triage's text hash (Spark's, over the raw bytes), so that incremental runs
     // compare like with like; evaluation rows do not, and the text is hashed here.
-    String textSha256 =
-        row.schema() != null && java.util.Arrays.asList(row.schema().fieldNames()).contains("text_sha256")
-            ? row.getAs("text_sha256") : null;
+    if (rowsCarryTextSha256 == null) { // every row of a partition has the same schema
+      rowsCarryTextSha256 =
+          row.schema() != null && java.util.Arrays.asList(row.schema().fieldNames()).contains("text_sha256");
+    }
+    String textSha256 = rowsCarryTextSha256 ? row.getAs("text_sha256") : null;
     // A null text is answered as an empty one: it gets an EMPTY_TEXT row instead of vanishing.
     return new Document(row.getString(0), row.getString(1) == null ? "" : row.getString(1), textSha256);
   }
@@ -127,27 +135,31 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
    * The third column lists the questions to ask: query ids of the run's queries (incremental runs
    * ask only what is not answered yet), or (id, question) structs of labelled data.
    */
-  private DocumentQuestions documentQuestions(Row row) {
+  private DocumentQuestions documentQuestions(
+      Row row, QaEngine engine, java.util.Map<String, PreparedQuery> runQueriesById) {
     List<Object> asked = row.getList(row.length() - 1); // the questions are the last column
-    List<Query> queries = new ArrayList<>(asked.size());
+    List<PreparedQuery> queries = new ArrayList<>(asked.size());
     for (Object item : asked) {
       if (item instanceof Row q) {
-        queries.add(new Query(q.getString(0), q.getString(1), task.rowQuestionSettings()));
+        queries.add(engine.prepare(new Query(q.getString(0), q.getString(1), task.rowQuestionSettings())));
       } else {
-        queries.add(queriesById().get((String) item));
+        queries.add(runQueriesById.get((String) item));
       }
     }
     return new DocumentQuestions(document(row), queries);
   }
 
-  private transient java.util.Map<String, Query> byId;
+  /** Decided on a partition's first row; null until then. */
+  private transient Boolean rowsCarryTextSha256;
 
-  private java.util.Map<String, Query> queriesById() {
-    if (byId == null) {
-      byId = new java.util.HashMap<>();
-      task.queries().forEach(q -> byId.put(q.id(), q));
+  /** Each query's sha256, computed once per partition rather than once per answer row. */
+  private transient java.util.Map<Query, String> querySha256;
+
+  private String querySha256(Query query) {
+    if (querySha256 == null) {
+      querySha256 = new java.util.HashMap<>();
     }
-    return byId;
+    return querySha256.computeIfAbsent(query, Query::sha256);
   }
 
   /** Flattens results into rows; publishes the explain file once the partition is exhausted. */
@@ -205,7 +217,7 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
 
     private Row failureRow(QaResult result, String textSha) {
       return RowFactory.create(
-          result.docId(), result.query().id(), result.query().question(), result.query().sha256(), 0, null, null,
+          result.docId(), result.query().id(), result.query().question(), querySha256(result.query()), 0, null, null,
           null, null,
           Double.NaN, null, textSha, task.modelName(), task.modelSha256(), task.runId(), processedAt,
           result.failure().kind().name(), result.failure().errorClass(), result.failure().detail());
@@ -216,7 +228,7 @@ final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> {
           result.docId(),
           result.query().id(),
           result.query().question(),
-          result.query().sha256(),
+          querySha256(result.query()),
           answer.rank(),
           answer.text(),
           answer.startChar(),

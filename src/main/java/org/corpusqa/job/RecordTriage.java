@@ -66,22 +66,22 @@ final class RecordTriage {
             .withColumn(DETAIL, detail)
             .withColumn(RECORD_KEY, recordKey);
 
-    // Among answerable records only (all id-less records would share one window), count the
-    // distinct texts per id, and number identical copies.
-    WindowSpec byId = Window.partitionBy(col(CorpusSource.DOC_ID));
-    WindowSpec byCopy = Window.partitionBy(col(CorpusSource.DOC_ID), col(TEXT_SHA256)).orderBy(col(CorpusSource.FILE));
-    Column conflict = col("versions").gt(1);
-    Dataset<Row> answerable =
-        classified.filter(col(REASON).isNull())
-            .withColumn("versions", size(collect_set(col(TEXT_SHA256)).over(byId)))
-            .withColumn(FIRST_COPY, row_number().over(byCopy).equalTo(1))
-            .withColumn(DETAIL, when(conflict,
-                concat(lit("document id appears with "), col("versions"), lit(" different texts in this input; none answered")))
-                .otherwise(col(DETAIL)))
-            .withColumn(REASON, when(conflict, reason(QuarantineReason.CONFLICTING_DUPLICATE_ID)).otherwise(col(REASON)))
-            .drop("versions");
-    Dataset<Row> quarantined = classified.filter(col(REASON).isNotNull()).withColumn(FIRST_COPY, lit(true));
-    return answerable.unionByName(quarantined);
+    // In one pass over the input (two filtered branches and a union would read it twice): count
+    // the distinct texts of the answerable records per id, and number identical answerable copies.
+    // The windows go by record key, which is the id when there is one and the content's hash when
+    // there is none, so that id-less records do not all land in one window.
+    Column answerable = col(REASON).isNull();
+    WindowSpec byKey = Window.partitionBy(col(RECORD_KEY));
+    WindowSpec byCopy = Window.partitionBy(col(RECORD_KEY), col(TEXT_SHA256), answerable).orderBy(col(CorpusSource.FILE));
+    Column conflict = answerable.and(col("versions").gt(1));
+    return classified
+        .withColumn("versions", size(collect_set(when(answerable, col(TEXT_SHA256))).over(byKey)))
+        .withColumn(FIRST_COPY, when(answerable, row_number().over(byCopy).equalTo(1)).otherwise(lit(true)))
+        .withColumn(DETAIL, when(conflict,
+            concat(lit("document id appears with "), col("versions"), lit(" different texts in this input; none answered")))
+            .otherwise(col(DETAIL)))
+        .withColumn(REASON, when(conflict, reason(QuarantineReason.CONFLICTING_DUPLICATE_ID)).otherwise(col(REASON)))
+        .drop("versions");
   }
 
   private static Column reason(QuarantineReason reason) {

@@ -52,11 +52,4 @@ public record RunOptions(
   public record Tables(String answers, String quarantine, String runs) {
     public static final Tables DEFAULT = new Tables("answers", "quarantine", "runs");
   }
-
-  /** The usual options for tests and simple callers: full defaults but for what is given. */
-  public static RunOptions of(String input, InputFormat format, List<Query> queries, String modelUri, String answersTable) {
-    return new RunOptions(input, format, "doc_id", "text", queries, modelUri,
-        new Tables(answersTable, Tables.DEFAULT.quarantine(), Tables.DEFAULT.runs()), RunMode.INCREMENTAL, null, 100,
-        DEFAULT_MAX_TEXT_CHARS, DEFAULT_MAX_QUARANTINE_SHARE, EngineOptions.DEFAULTS, null);
-  }
 }

@@ -93,11 +93,6 @@ public final class QaModel implements AutoCloseable {
     return qaModel;
   }
 
-  /** Loads with one intra-op thread per available processor. */
-  public static QaModel load(ModelBundle bundle, Device device) {
-    return load(bundle, device, Runtime.getRuntime().availableProcessors());
-  }
-
   /**
    * ONNX Runtime's session options: the task's threads, one inter-op thread (a batch is one
    * sequential graph), and every graph optimisation (it fuses the int8 MatMulInteger pattern and

@@ -100,7 +100,7 @@ public final class QaEngine {
   public AnswerStream answerEach(
       Iterator<DocumentQuestions> documents, ForwardPass model, WindowObserver observer) {
     return new AnswerStream(
-        this, new MappedIterator<>(documents, d -> new Request(d.document(), prepare(d.queries()))), model, observer);
+        this, new MappedIterator<>(documents, d -> new Request(d.document(), d.queries())), model, observer);
   }
 
   /** A document and its prepared questions, as the stream consumes them. */

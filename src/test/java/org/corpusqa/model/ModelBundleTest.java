@@ -91,7 +91,7 @@ class ModelBundleTest {
     Path manifest = copy.resolve("corpusqa-model.json");
     Files.writeString(manifest, Files.readString(manifest)
         .replace("\"attention_mask\"", "\"attention_mask\", \"token_type_ids\""));
-    assertThatThrownBy(() -> QaModel.load(ModelBundle.open(copy), Device.cpu()))
+    assertThatThrownBy(() -> QaModel.load(ModelBundle.open(copy), Device.cpu(), 1))
         .hasMessage("Cannot load model bundle " + copy + ": corpusqa-model.json lists inputs"
             + " [input_ids, attention_mask, token_type_ids] but model.onnx takes [input_ids, attention_mask];"
             + " set \"inputs\" in corpusqa-model.json to the model's inputs, in order");
@@ -100,7 +100,7 @@ class ModelBundleTest {
   @Test
   void onnxRunsOnTheCpuOnly() {
     ModelBundle onnx = ModelBundle.open(TestModels.MODELS.resolve("tiny-distilbert-onnx"));
-    assertThatThrownBy(() -> QaModel.load(onnx, Device.gpu(0)))
+    assertThatThrownBy(() -> QaModel.load(onnx, Device.gpu(0), 1))
         .hasMessage("Cannot run model bundle " + onnx.directory() + " on gpu(0): ONNX bundles run on the CPU"
             + " in this build; for GPU executors export a TorchScript bundle with --format torchscript"
             + " --precision fp16");
@@ -191,7 +191,7 @@ class ModelBundleTest {
         "{\"task\": \"question-answering\", \"name\": \"d\", \"inputs\": [\"input_ids\", \"attention_mask\","
             + " \"token_type_ids\"], \"max_seq_len\": 384}");
     ModelBundle bundle = ModelBundle.open(copy);
-    assertThatThrownBy(() -> QaModel.load(bundle, Device.cpu()))
+    assertThatThrownBy(() -> QaModel.load(bundle, Device.cpu(), 1))
         .isInstanceOf(ModelBundleException.class)
         .hasMessage("Cannot load model bundle " + copy + ": corpusqa-model.json lists inputs"
             + " [input_ids, attention_mask, token_type_ids] but model.pt's forward takes"
@@ -202,7 +202,7 @@ class ModelBundleTest {
   @Test
   void outputsThatAreNotStartAndEndLogits() {
     ModelBundle bundle = ModelBundle.open(TestModels.BAD_OUTPUTS);
-    assertThatThrownBy(() -> QaModel.load(bundle, Device.cpu()))
+    assertThatThrownBy(() -> QaModel.load(bundle, Device.cpu(), 1))
         .isInstanceOf(ModelBundleException.class)
         .hasMessage("Cannot load model bundle " + TestModels.BAD_OUTPUTS + ": model.pt must return"
             + " (start_logits, end_logits), each of shape [batch, tokens], got shapes [(1, 4, 2)] for"
@@ -215,7 +215,7 @@ class ModelBundleTest {
     Path copy = TestModels.copy(TestModels.TINY_BERT, tmp.resolve("t"));
     Files.writeString(copy.resolve("model.pt"), "this is not a model");
     ModelBundle bundle = ModelBundle.open(copy);
-    assertThatThrownBy(() -> QaModel.load(bundle, Device.cpu()))
+    assertThatThrownBy(() -> QaModel.load(bundle, Device.cpu(), 1))
         .isInstanceOf(ModelBundleException.class)
         .hasMessageStartingWith("Cannot load model bundle " + copy + ": model.pt is not a TorchScript model")
         .hasMessageEndingWith("; export it with tools/export-hf-model.py");
@@ -226,7 +226,7 @@ class ModelBundleTest {
     Path copy = TestModels.copy(TestModels.TINY_BERT, tmp.resolve("k"));
     Files.writeString(copy.resolve("tokenizer.json"), "{\"vocab\": {}}");
     ModelBundle bundle = ModelBundle.open(copy);
-    assertThatThrownBy(() -> QaModel.load(bundle, Device.cpu()))
+    assertThatThrownBy(() -> QaModel.load(bundle, Device.cpu(), 1))
         .isInstanceOf(ModelBundleException.class)
         .hasMessageStartingWith("Cannot load model bundle " + copy + ": tokenizer.json is not a Hugging Face tokenizer (")
         .hasMessageEndingWith("); copy the model's own tokenizer.json into the bundle");
