@@ -14,9 +14,10 @@ public record EngineOptions(int maxBatchTokens, int maxBatchRows, int lookaheadW
     implements Serializable {
 
   /**
-   * 1,024 tokens suits CPUs: on 2 cores a DistilBERT-sized model ran 20–35% more windows per second
-   * in batches of 1,024 tokens than of 4,096 (whose activations outgrow the caches), and about as
-   * many as in batches of 512. GPUs want many more (see the README's GPUs paragraph).
+   * 1,024 tokens suits CPUs: on 2 cores a DistilBERT-sized model alone ran 34% and 20% more windows
+   * per second of 256 and 384 tokens (2% at 128) in batches of 1,024 tokens than of 4,096, whose
+   * activations outgrow the caches, and about as many as in batches of 512. GPUs want larger
+   * batches (see the README's GPUs paragraph).
    */
   public static final EngineOptions DEFAULTS = new EngineOptions(1024, 64, 256);
 
