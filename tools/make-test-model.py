@@ -142,6 +142,8 @@ def main():
     p.add_argument("--tokenizer", required=True, help="a Hugging Face tokenizer.json")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--logit-scale", type=float, default=2.0)
+    p.add_argument("--weights", help="a state dict from train-test-model.py, trained with the same "
+                   "shape flags, instead of random weights")
     p.add_argument("--name", help="model name in the bundle (default: derived from the shape)")
     p.add_argument("--format", choices=bundle_writer.FORMATS, default="torchscript")
     p.add_argument("--precision", choices=bundle_writer.PRECISIONS, default="fp32")
@@ -157,6 +159,8 @@ def main():
     model = cls(args.arch, vocab_size, args.layers, args.hidden, args.heads, args.intermediate,
                 args.max_positions)
     initialise(model, args.seed, args.logit_scale)
+    if args.weights:
+        model.load_state_dict(torch.load(args.weights))
     model.eval()
 
     inputs = ["input_ids", "attention_mask"] + (["token_type_ids"] if args.arch == "bert" else [])
@@ -180,7 +184,8 @@ def main():
                 if got.shape != want.shape or not torch.allclose(got, want, atol=1e-5):
                     raise SystemExit("traced model disagrees with the eager model on a new shape")
     suffix = "" if (args.format, args.precision) == ("torchscript", "fp32") else f"-{args.format}-{args.precision}"
-    name = args.name or f"random-{args.arch}-L{args.layers}-H{args.hidden}{suffix}"
+    origin = "trained" if args.weights else "random"
+    name = args.name or f"{origin}-{args.arch}-L{args.layers}-H{args.hidden}{suffix}"
     bundle_writer.write_bundle_files(args.out, args.tokenizer, {
         "task": "question-answering",
         "name": name,
@@ -189,7 +194,8 @@ def main():
         "precision": args.precision,
         "inputs": inputs,
         "max_seq_len": args.max_seq_len,
-        "created_by": "tools/make-test-model.py (random weights)",
+        "created_by": "tools/make-test-model.py (" + (
+            "weights from tools/train-test-model.py" if args.weights else "random weights") + ")",
     })
     params = sum(t.numel() for t in model.parameters())
     print(f"wrote {args.out}: {name}, {params} parameters, vocabulary {vocab_size}")

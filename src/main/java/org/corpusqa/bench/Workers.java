@@ -1,9 +1,6 @@
 package org.corpusqa.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -11,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 import java.util.function.ToLongFunction;
+import org.corpusqa.job.LongestFirst;
 
 /**
  * Runs the same measurement on several threads at once, as Spark runs one task per core: each
@@ -44,36 +42,19 @@ final class Workers {
   }
 
   /**
-   * Splits items into {@code workers} lists of about equal total weight (the heaviest item goes to
-   * the lightest list, in turn), each list in the items' order: with a few long documents a
-   * round-robin split can leave one worker with all of them, and the measurement would then time
-   * the split, not the engine.
+   * Splits items into {@code workers} lists of about equal total weight (longest first, see
+   * {@link LongestFirst}), each list in the items' order: with a few long documents a round-robin
+   * split can leave one worker with all of them, and the measurement would then time the split, not
+   * the engine. The job places documents on task slots the same way.
    */
   static <T> List<List<T>> split(List<T> items, int workers, ToLongFunction<T> weight) {
-    Integer[] heaviestFirst = new Integer[items.size()];
-    for (int i = 0; i < heaviestFirst.length; i++) {
-      heaviestFirst[i] = i;
-    }
-    Arrays.sort(heaviestFirst, Comparator.comparingLong((Integer i) -> weight.applyAsLong(items.get(i))).reversed());
-    long[] load = new long[workers];
-    List<List<Integer>> indexes = new ArrayList<>();
-    for (int w = 0; w < workers; w++) {
-      indexes.add(new ArrayList<>());
-    }
-    for (int i : heaviestFirst) {
-      int lightest = 0;
-      for (int w = 1; w < workers; w++) {
-        if (load[w] < load[lightest]) {
-          lightest = w;
-        }
-      }
-      load[lightest] += weight.applyAsLong(items.get(i));
-      indexes.get(lightest).add(i);
-    }
+    int[] workerOf = LongestFirst.assign(items.stream().mapToLong(weight).toArray(), workers);
     List<List<T>> parts = new ArrayList<>();
-    for (List<Integer> part : indexes) {
-      Collections.sort(part);
-      parts.add(part.stream().map(items::get).toList());
+    for (int w = 0; w < workers; w++) {
+      parts.add(new ArrayList<>());
+    }
+    for (int i = 0; i < workerOf.length; i++) {
+      parts.get(workerOf[i]).add(items.get(i));
     }
     return parts;
   }

@@ -104,7 +104,7 @@ public final class AnswerJob {
           answerable.filter(col(RecordTriage.FIRST_COPY))
               .select(col(CorpusSource.DOC_ID), col(CorpusSource.TEXT), col(RecordTriage.TEXT_SHA256));
       Dataset<Row> work = options.mode() == RunMode.INCREMENTAL ? unanswered(documents, bundle.sha256()) : documents;
-      work = spread(work);
+      work = DocumentPlacement.place(spark, work, taskSlots());
 
       Set<String> explainIds = new HashSet<>();
       if (options.explainDirectory() != null) {
@@ -175,10 +175,10 @@ public final class AnswerJob {
     }
   }
 
-  /** Spreads a small input (often one file, one partition) so that every core works. */
-  private Dataset<Row> spread(Dataset<Row> work) {
-    int parallelism = spark.sparkContext().defaultParallelism();
-    return work.rdd().getNumPartitions() < parallelism ? work.repartition(parallelism) : work;
+  /** How many model tasks run at once: the cluster's cores over the cores each task takes. */
+  private int taskSlots() {
+    int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+    return Math.max(1, spark.sparkContext().defaultParallelism() / taskCpus);
   }
 
   /**
