@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -13,6 +14,9 @@ import org.apache.spark.sql.types.StructType;
  * one row per run.
  */
 public final class IcebergTable {
+  /** A column of the MERGE source only: true for a row that deletes its key instead of writing it. */
+  private static final String DELETE_FLAG = "corpusqa_delete";
+
   private final SparkSession spark;
   private final String name;
   private final StructType schema;
@@ -39,14 +43,29 @@ public final class IcebergTable {
 
   /** Upserts {@code rows} (with this table's schema) on the key. */
   public void merge(Dataset<Row> rows) {
+    merge(rows, null);
+  }
+
+  /**
+   * Upserts {@code rows} and deletes the rows whose keys {@code deletions} holds (both with this
+   * table's schema; {@code deletions} may be null), in one MERGE and so in one commit: a reader sees
+   * the table before or after, never a half.
+   */
+  public void merge(Dataset<Row> rows, Dataset<Row> deletions) {
     if (nullSafeKey.isEmpty()) {
       throw new IllegalStateException(name + " has no key to merge on");
     }
     String view = "corpusqa_merge_source";
-    rows.createOrReplaceTempView(view);
+    Dataset<Row> source = rows.withColumn(DELETE_FLAG, functions.lit(false));
+    if (deletions != null) {
+      source = source.unionByName(deletions.withColumn(DELETE_FLAG, functions.lit(true)));
+    }
+    source.createOrReplaceTempView(view);
     String on = nullSafeKey.stream().map(c -> "t." + c + " <=> s." + c).collect(Collectors.joining(" AND "));
     spark.sql("MERGE INTO " + name + " t USING " + view + " s ON " + on
-        + " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *");
+        + " WHEN MATCHED AND s." + DELETE_FLAG + " THEN DELETE"
+        + " WHEN MATCHED THEN UPDATE SET *"
+        + " WHEN NOT MATCHED AND NOT s." + DELETE_FLAG + " THEN INSERT *");
     spark.catalog().dropTempView(view);
   }
 

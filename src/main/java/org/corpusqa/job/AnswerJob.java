@@ -161,7 +161,7 @@ public final class AnswerJob {
         quarantineTable.merge(quarantined);
       }
       if (answerRows > 0) {
-        answersTable.merge(answers);
+        answersTable.merge(answers, staleRanks(answers, bundle.sha256()));
       }
       RunSummary summary =
           new RunSummary(runId, options.mode(), options.tables().answers(), recordsRead, recordsAnswered,
@@ -216,12 +216,33 @@ public final class AnswerJob {
             .select(col("doc_id"), col("query_id"), col("query_sha256"), col("text_sha256"));
     Dataset<Row> todo =
         documents.select(col(CorpusSource.DOC_ID), col(RecordTriage.TEXT_SHA256)).crossJoin(queries)
-            .join(done, scala.collection.JavaConverters.asScalaBuffer(
-                List.of(CorpusSource.DOC_ID, "query_id", "query_sha256", RecordTriage.TEXT_SHA256)).toSeq(), "left_anti")
+            .join(done, seq(CorpusSource.DOC_ID, "query_id", "query_sha256", RecordTriage.TEXT_SHA256), "left_anti")
             .groupBy(col(CorpusSource.DOC_ID))
             .agg(collect_list(col("query_id")).as("query_ids"));
     return documents.join(todo, CorpusSource.DOC_ID)
         .select(col(CorpusSource.DOC_ID), col(CorpusSource.TEXT), col(RecordTriage.TEXT_SHA256), col("query_ids"));
+  }
+
+  /**
+   * The answers table's rows that this run's answers make stale: for a (document, question) answered
+   * now by this model, the ranks it has no longer (a smaller top_k, or a changed text with fewer
+   * spans). Without them a reader would see rank 3 of the old text beside ranks 1 and 2 of the new.
+   */
+  private Dataset<Row> staleRanks(Dataset<Row> answers, String modelSha256) {
+    List<Object> queryIds = new ArrayList<>();
+    options.queries().forEach(q -> queryIds.add(q.id()));
+    Dataset<Row> existing =
+        spark.table(options.tables().answers())
+            .filter(col("model_sha256").equalTo(lit(modelSha256)).and(col("query_id").isin(queryIds.toArray())));
+    return existing
+        .join(answers.select(col("doc_id"), col("query_id")).distinct(), seq("doc_id", "query_id"), "left_semi")
+        .join(answers.select(col("doc_id"), col("query_id"), col("rank")), seq("doc_id", "query_id", "rank"), "left_anti")
+        .select(answerColumns());
+  }
+
+  /** Column names as the Scala sequence that Dataset.join takes. */
+  private static scala.collection.Seq<String> seq(String... columns) {
+    return scala.collection.JavaConverters.asScalaBuffer(List.of(columns)).toSeq();
   }
 
   private static org.apache.spark.sql.Column[] answerColumns() {

@@ -242,6 +242,28 @@ class AnswerJobTest {
     }
   }
 
+  /**
+   * A rerun with fewer ranks (top_k 3, then 1) removes the ranks it no longer gives, in the same
+   * commit as the new rank 1: no reader sees a rank 2 or 3 left over from the earlier run.
+   */
+  @Test
+  void rerunWithFewerRanksRemovesTheStaleOnes() {
+    String yaml = "defaults:\n  top_k: %d\nqueries:\n  - id: perf\n    question: обеспечение исполнения контракта\n";
+    new AnswerJob(spark, options("answers_shrink", QueriesFile.parse("k3.yaml", String.format(yaml, 3)), null)).run();
+    assertThat(spark.sql("SELECT count(*) FROM answers_shrink").first().getLong(0)).isEqualTo(3L * texts.size());
+    long snapshots = spark.sql("SELECT count(*) FROM answers_shrink.snapshots").first().getLong(0);
+
+    new AnswerJob(spark, options("answers_shrink", QueriesFile.parse("k1.yaml", String.format(yaml, 1)), null)).run();
+
+    List<Row> ranks = spark.sql("SELECT doc_id, count(*), max(rank) FROM answers_shrink GROUP BY doc_id").collectAsList();
+    assertThat(ranks).hasSize(texts.size());
+    for (Row r : ranks) {
+      assertThat(r.getLong(1)).as(r.getString(0)).isEqualTo(1);
+      assertThat(r.getInt(2)).isEqualTo(1);
+    }
+    assertThat(spark.sql("SELECT count(*) FROM answers_shrink.snapshots").first().getLong(0)).isEqualTo(snapshots + 1);
+  }
+
   @Test
   void explainWritesEveryWindowOfTheFirstDocuments() throws IOException {
     Path explain = tmp.resolve("explain");
