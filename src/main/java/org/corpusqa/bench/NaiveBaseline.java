@@ -47,6 +47,9 @@ import org.corpusqa.qa.Query;
 public final class NaiveBaseline {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Alternating passes of the engine and the stock translator; each side keeps its best time. */
+  public static final int ROUNDS = 3;
+
   private final QaModel model;
   private final List<Query> queries;
   private final EngineOptions options;
@@ -79,32 +82,40 @@ public final class NaiveBaseline {
             DecodingSetting.ALIGN_TO_WORDS, false,
             DecodingSetting.TOP_K, 1))))
         .toList();
-    Benchmark.EngineRun engineRun = new Benchmark(model, matching, options, workers, 0).engine(single);
-
+    // The two sides alternate for a few rounds and each keeps its best time: one pass of a few
+    // documents lasts seconds, and on a shared machine a single pass measures the neighbours.
+    Benchmark engine = new Benchmark(model, matching, options, workers, 0);
+    Benchmark.EngineRun engineRun = null;
+    double engineSeconds = Double.POSITIVE_INFINITY;
     Map<String, Observed> naive = new HashMap<>();
-    double naiveSeconds;
+    double naiveSeconds = Double.POSITIVE_INFINITY;
     try (HuggingFaceTokenizer tokenizer = stockTokenizer(maxSeqLen)) {
       QuestionAnsweringTranslator stock = QuestionAnsweringTranslator.builder(tokenizer)
           .optIncludeTokenTypes(model.bundle().manifest().inputs().contains(ModelInput.TOKEN_TYPE_IDS))
           .optDetail(true)
           .build();
       List<List<Document>> parts = Workers.split(single, workers, d -> d.text().length());
-      long start = System.nanoTime();
-      List<Map<String, Observed>> answers = Workers.run(workers, w -> {
-        Map<String, Observed> byPair = new HashMap<>();
-        try (Predictor<QAInput, Observed> predictor = model.newPredictor(new Observing(stock))) {
-          for (Document d : parts.get(w)) {
-            for (Query q : queries) {
-              byPair.put(key(d.id(), q.id()), predictor.predict(new QAInput(q.question(), d.text())));
+      for (int round = 0; round < ROUNDS; round++) {
+        engineRun = engine.engine(single);
+        engineSeconds = Math.min(engineSeconds, engineRun.wallSeconds());
+        long start = System.nanoTime();
+        List<Map<String, Observed>> answers = Workers.run(workers, w -> {
+          Map<String, Observed> byPair = new HashMap<>();
+          try (Predictor<QAInput, Observed> predictor = model.newPredictor(new Observing(stock))) {
+            for (Document d : parts.get(w)) {
+              for (Query q : queries) {
+                byPair.put(key(d.id(), q.id()), predictor.predict(new QAInput(q.question(), d.text())));
+              }
             }
+          } catch (TranslateException e) {
+            throw new IllegalStateException("naive baseline failed: " + e.getMessage(), e);
           }
-        } catch (TranslateException e) {
-          throw new IllegalStateException("naive baseline failed: " + e.getMessage(), e);
-        }
-        return byPair;
-      });
-      naiveSeconds = (System.nanoTime() - start) / 1e9;
-      answers.forEach(naive::putAll);
+          return byPair;
+        });
+        naiveSeconds = Math.min(naiveSeconds, (System.nanoTime() - start) / 1e9);
+        naive.clear();
+        answers.forEach(naive::putAll);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -132,11 +143,12 @@ public final class NaiveBaseline {
     }
     int pairs = naive.size();
     double naiveRate = pairs / naiveSeconds;
-    double engineRate = engineRun.stats().windows() / engineRun.wallSeconds();
+    double engineRate = engineRun.stats().windows() / engineSeconds;
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", model.bundle().manifest().name());
     out.put("documents", single.size());
     out.put("pairs", pairs);
+    out.put("rounds", ROUNDS);
     out.put("windows_per_s", Benchmark.round(naiveRate));
     out.put("engine_windows_per_s", Benchmark.round(engineRate));
     out.put("engine_speedup", pairs == 0 ? null : Benchmark.round(engineRate / naiveRate));

@@ -152,8 +152,15 @@ class BenchCommand implements Callable<Integer> {
       Map<String, Object> naive =
           new NaiveBaseline(reference == null ? qaModel : reference, parsedQueries, options, threads).measure(single);
       if (reference != null && !single.isEmpty()) {
-        Benchmark.EngineRun ours = bench.engine(single);
-        double rate = ours.stats().windows() / ours.wallSeconds();
+        // Best of as many passes as the baseline had, so that both sides are timed alike.
+        double best = Double.POSITIVE_INFINITY;
+        long windows = 0;
+        for (int round = 0; round < NaiveBaseline.ROUNDS; round++) {
+          Benchmark.EngineRun ours = bench.engine(single);
+          best = Math.min(best, ours.wallSeconds());
+          windows = ours.stats().windows();
+        }
+        double rate = windows / best;
         naive.put("bench_model_windows_per_s", Benchmark.round(rate));
         naive.put("bench_model_speedup", Benchmark.round(rate / (Double) naive.get("windows_per_s")));
       }
