@@ -7,12 +7,13 @@ Precisions:
   fp32         the module as it is
   fp16         TorchScript only, for GPUs: traced in fp32, then weights cast to half. The module must
                derive every dtype from its inputs (type_as), not name float32 in the trace.
-  int8         dynamic quantization of every nn.Linear: weights stored as int8 with a scale per
-               output feature, activations quantized per batch at run time. For TorchScript this is
-               PyTorch's own quantize_dynamic (fbgemm kernels); for ONNX, whose exporter in this
-               PyTorch cannot write quantized modules, each Linear is written as the standard ONNX
-               integer ops DynamicQuantizeLinear -> MatMulInteger -> scale, which is the graph ONNX
-               Runtime's own dynamic quantizer produces and fuses into its int8 kernels.
+  int8         dynamic quantization of every nn.Linear but those named in --fp32-modules (none
+               by default): weights stored as int8 with a scale per output feature,
+               activations quantized per batch at run time. For TorchScript this is PyTorch's own
+               quantize_dynamic (fbgemm kernels); for ONNX, whose exporter in this PyTorch cannot
+               write quantized modules, each Linear is written as the standard ONNX integer ops
+               DynamicQuantizeLinear -> MatMulInteger -> scale, which is the graph ONNX Runtime's own
+               dynamic quantizer produces and fuses into its int8 kernels.
 """
 import json
 import os
@@ -69,17 +70,31 @@ class OnnxInt8Linear(nn.Module):
         return _DynamicInt8MatMul.apply(x, self.weight_q, self.weight_scale, self.bias)
 
 
-def _replace_linears(module):
+# Linear layers left in fp32 under int8 unless the caller names some (--fp32-modules), e.g. the QA
+# head "qa_outputs". None by default: on a small trained model (tools/train-test-model.py) keeping
+# the head in fp32 kept as many top answers as quantizing it (ONNX: 1185 of 1190 either way).
+DEFAULT_FP32_MODULES = ()
+
+
+def _kept(name, fp32_modules):
+    """Whether the module at this qualified name stays fp32: the name or its last parts match."""
+    return any(name == kept or name.endswith("." + kept) for kept in fp32_modules)
+
+
+def _replace_linears(module, fp32_modules, prefix=""):
     for name, child in module.named_children():
+        qualified = prefix + name
         if isinstance(child, nn.Linear):
-            setattr(module, name, OnnxInt8Linear(child))
+            if not _kept(qualified, fp32_modules):
+                setattr(module, name, OnnxInt8Linear(child))
         else:
-            _replace_linears(child)
+            _replace_linears(child, fp32_modules, qualified + ".")
     return module
 
 
-def prepare(model, fmt, precision):
-    """The module to write: the model itself for fp32, a quantized copy for int8."""
+def prepare(model, fmt, precision, fp32_modules=DEFAULT_FP32_MODULES):
+    """The module to write: the model itself for fp32, a quantized copy for int8 (the Linear layers
+    named in fp32_modules, matched by qualified name or its last parts, stay fp32)."""
     if fmt not in FORMATS or precision not in PRECISIONS:
         raise SystemExit(f"unknown format/precision {fmt}/{precision}; use {FORMATS} and {PRECISIONS}")
     model = model.eval()
@@ -87,11 +102,28 @@ def prepare(model, fmt, precision):
         raise SystemExit("--precision fp16 is for GPU executors, which run TorchScript: use --format torchscript")
     if precision in ("fp32", "fp16"):
         return model
+    linears = [name for name, m in model.named_modules() if isinstance(m, nn.Linear)]
+    unknown = [kept for kept in fp32_modules if not any(_kept(name, (kept,)) for name in linears)]
+    if unknown:
+        raise SystemExit(f"--fp32-modules {','.join(unknown)}: no Linear layer has that name; "
+                         f"the model's are e.g. {', '.join(linears[:3])} ... {linears[-1]}")
     if fmt == "torchscript":
-        return torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+        quantized = {name: torch.ao.quantization.default_dynamic_qconfig
+                     for name in linears if not _kept(name, fp32_modules)}
+        return torch.ao.quantization.quantize_dynamic(model, quantized, dtype=torch.qint8)
     import copy
 
-    return _replace_linears(copy.deepcopy(model))
+    return _replace_linears(copy.deepcopy(model), fp32_modules)
+
+
+def add_fp32_modules_argument(parser):
+    parser.add_argument("--fp32-modules", default=",".join(DEFAULT_FP32_MODULES),
+                        help="with --precision int8: comma-separated Linear layers to leave in fp32, by "
+                             "qualified name or its last parts, e.g. qa_outputs (default: none)")
+
+
+def fp32_modules_of(args):
+    return tuple(name for name in args.fp32_modules.split(",") if name)
 
 
 def write_model(module, example, input_names, out_dir, fmt, precision="fp32"):

@@ -45,6 +45,7 @@ def main():
     p.add_argument("--version", default="", help="model version in the bundle")
     p.add_argument("--format", choices=bundle_writer.FORMATS, default="torchscript")
     p.add_argument("--precision", choices=bundle_writer.PRECISIONS, default="fp32")
+    bundle_writer.add_fp32_modules_argument(p)
     args = p.parse_args()
     if args.precision == "fp16" and args.format != "torchscript":
         raise SystemExit("--precision fp16 is for GPU executors, which run TorchScript: use --format torchscript")
@@ -68,7 +69,8 @@ def main():
         # Transformers bakes its dtype into the traced mask arithmetic, so the model is halved before
         # tracing rather than after.
         wrapped = wrapped.half()
-    module = bundle_writer.prepare(wrapped, args.format, "fp32" if args.precision == "fp16" else args.precision)
+    module = bundle_writer.prepare(wrapped, args.format, "fp32" if args.precision == "fp16" else args.precision,
+                                   bundle_writer.fp32_modules_of(args))
     bundle_writer.write_model(module, tuple(example[n] for n in inputs), inputs, args.out, args.format)
     bundle_writer.write_bundle_files(args.out, tokenizer.backend_tokenizer, {
         "task": "question-answering",

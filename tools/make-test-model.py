@@ -147,6 +147,7 @@ def main():
     p.add_argument("--name", help="model name in the bundle (default: derived from the shape)")
     p.add_argument("--format", choices=bundle_writer.FORMATS, default="torchscript")
     p.add_argument("--precision", choices=bundle_writer.PRECISIONS, default="fp32")
+    bundle_writer.add_fp32_modules_argument(p)
     p.add_argument("--out", required=True, help="bundle directory to write")
     args = p.parse_args()
     if args.max_seq_len > args.max_positions:
@@ -174,7 +175,7 @@ def main():
         types[:, length // 3:] = 1
         return (ids, mask, types)[: len(inputs)]
 
-    module = bundle_writer.prepare(model, args.format, args.precision)
+    module = bundle_writer.prepare(model, args.format, args.precision, bundle_writer.fp32_modules_of(args))
     written = bundle_writer.write_model(module, example(2, 16), inputs, args.out, args.format, args.precision)
     if args.format == "torchscript" and args.precision != "fp16":  # this PyTorch has no CPU fp16 matmul
         # The trace must not have frozen the shapes it saw: check another batch size and length.
