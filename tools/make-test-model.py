@@ -130,14 +130,19 @@ def initialise(model, seed, logit_scale):
     nn.init.normal_(model.qa_outputs.weight, mean=0.0, std=logit_scale / math.sqrt(hidden))
 
 
+def add_shape_arguments(parser):
+    """The architecture flags; train-test-model.py takes the same, so that its weights load here."""
+    parser.add_argument("--arch", choices=["bert", "distilbert"], required=True)
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--hidden", type=int, default=32)
+    parser.add_argument("--heads", type=int, default=2)
+    parser.add_argument("--intermediate", type=int, default=64)
+    parser.add_argument("--max-positions", type=int, default=512)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--arch", choices=["bert", "distilbert"], required=True)
-    p.add_argument("--layers", type=int, default=2)
-    p.add_argument("--hidden", type=int, default=32)
-    p.add_argument("--heads", type=int, default=2)
-    p.add_argument("--intermediate", type=int, default=64)
-    p.add_argument("--max-positions", type=int, default=512)
+    add_shape_arguments(p)
     p.add_argument("--max-seq-len", type=int, default=384, help="windows the bundle asks for")
     p.add_argument("--tokenizer", required=True, help="a Hugging Face tokenizer.json")
     p.add_argument("--seed", type=int, default=0)

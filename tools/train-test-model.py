@@ -149,12 +149,7 @@ def batches(items, size, rng):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--arch", choices=["bert", "distilbert"], required=True)
-    p.add_argument("--layers", type=int, default=4)
-    p.add_argument("--hidden", type=int, default=256)
-    p.add_argument("--heads", type=int, default=4)
-    p.add_argument("--intermediate", type=int, default=1024)
-    p.add_argument("--max-positions", type=int, default=512)
+    make_test_model.add_shape_arguments(p)
     p.add_argument("--tokenizer", required=True, help="a WordPiece tokenizer.json (BERT)")
     p.add_argument("--train", required=True, nargs="+", help="SQuAD-format JSON files")
     p.add_argument("--max-len", type=int, default=256)
