@@ -91,7 +91,7 @@ public final class NaiveBaseline {
     double naiveSeconds = Double.POSITIVE_INFINITY;
     try (HuggingFaceTokenizer tokenizer = stockTokenizer(maxSeqLen)) {
       QuestionAnsweringTranslator stock = QuestionAnsweringTranslator.builder(tokenizer)
-          .optIncludeTokenTypes(model.bundle().manifest().inputs().contains(ModelInput.TOKEN_TYPE_IDS))
+          .optIncludeTokenTypes(model.inputs().contains(ModelInput.TOKEN_TYPE_IDS))
           .optDetail(true)
           .build();
       List<List<Document>> parts = Workers.split(single, workers, d -> d.text().length());

@@ -62,10 +62,11 @@ public final class BundleLocator {
                   java.security.MessageDigest.getInstance("SHA-256")
                       .digest(uri.getBytes(StandardCharsets.UTF_8)))
               .substring(0, 16);
+      // The copy keeps the folder's own name, which names a Hugging Face folder's model.
+      String name = new org.apache.hadoop.fs.Path(uri).getName();
       Path target =
-          Paths.get(System.getProperty("java.io.tmpdir"), "corpusqa-models", key + "-" + ProcessHandle.current().pid());
-      // Copied next to the target and renamed into place: a copy cut off half-way (a network error)
-      // never looks like a bundle, and the next task copies again.
+          Paths.get(System.getProperty("java.io.tmpdir"), "corpusqa-models", key + "-" + ProcessHandle.current().pid())
+              .resolve(name.isEmpty() ? "model" : name);
       Path partial = target.resolveSibling(target.getFileName() + ".partial");
       deleteRecursively(partial);
       deleteRecursively(target);

@@ -17,13 +17,16 @@ import java.util.Set;
  * @param inputs the tensors the model's forward takes, in its argument order
  * @param maxSeqLen the longest window the model takes
  * @param precision the weights' number format (fp32 when the manifest does not say)
+ * @param padTokenId the id that fills a batch's shorter windows: RoBERTa-style models number
+ *     positions from the tokens that are not padding, so it must be the model's own (0 when unsaid)
  */
 public record ModelManifest(
-    String name, String version, List<ModelInput> inputs, int maxSeqLen, Precision precision) {
+    String name, String version, List<ModelInput> inputs, int maxSeqLen, Precision precision, int padTokenId) {
   public static final String FILE_NAME = "corpusqa-model.json";
   static final String TASK = "question-answering";
   private static final Set<String> KEYS =
-      Set.of("task", "name", "version", "inputs", "max_seq_len", "precision", "architecture", "created_by");
+      Set.of("task", "name", "version", "inputs", "max_seq_len", "precision", "architecture", "created_by",
+          "pad_token_id");
 
   /** Reads and checks the manifest; every message names the file and what to change. */
   static ModelManifest read(Path file) {
@@ -62,7 +65,12 @@ public record ModelManifest(
           Precision.fromKey(key)
               .orElseThrow(() -> invalid(file, "unknown precision '" + key + "'; use " + Precision.allKeys()));
     }
-    return new ModelManifest(name, version, inputs(file, root.get("inputs")), maxSeqLen.asInt(), precision);
+    JsonNode padTokenId = root.get("pad_token_id");
+    if (padTokenId != null && (!padTokenId.isInt() || padTokenId.asInt() < 0)) {
+      throw invalid(file, "pad_token_id must be a non-negative integer, got: " + padTokenId);
+    }
+    return new ModelManifest(name, version, inputs(file, root.get("inputs")), maxSeqLen.asInt(), precision,
+        padTokenId == null ? 0 : padTokenId.asInt());
   }
 
   private static List<ModelInput> inputs(Path file, JsonNode node) {

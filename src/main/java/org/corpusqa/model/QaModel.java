@@ -28,12 +28,15 @@ public final class QaModel implements AutoCloseable {
   private final Device device;
   private final Model model;
   private final QaTokenizer tokenizer;
+  /** The tensors the model takes, in its order: the manifest's or the graph's, or the forward's. */
+  private List<ModelInput> inputs;
 
   private QaModel(ModelBundle bundle, Device device, Model model, QaTokenizer tokenizer) {
     this.bundle = bundle;
     this.device = device;
     this.model = model;
     this.tokenizer = tokenizer;
+    this.inputs = bundle.manifest().inputs();
   }
 
   /**
@@ -54,7 +57,8 @@ public final class QaModel implements AutoCloseable {
     }
     QaTokenizer tokenizer;
     try {
-      tokenizer = QaTokenizer.load(bundle.directory().resolve(ModelBundle.TOKENIZER_FILE));
+      tokenizer =
+          QaTokenizer.load(bundle.directory().resolve(ModelBundle.TOKENIZER_FILE), bundle.manifest().padTokenId());
     } catch (IOException | RuntimeException e) {
       throw new ModelBundleException(
           "Cannot load model bundle "
@@ -66,7 +70,7 @@ public final class QaModel implements AutoCloseable {
     }
     Model model = Model.newInstance(bundle.manifest().name(), device, format.engineName());
     try {
-      model.load(bundle.directory(), "model", engineOptions(format, intraOpThreads));
+      model.load(bundle.modelFile().getParent(), "model", engineOptions(format, intraOpThreads));
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       tokenizer.close();
@@ -85,6 +89,9 @@ public final class QaModel implements AutoCloseable {
     QaModel qaModel = new QaModel(bundle, device, model, tokenizer);
     try {
       qaModel.checkInputNames();
+      if (qaModel.inputs.isEmpty()) {
+        qaModel.inputs = qaModel.forwardInputs();
+      }
       qaModel.checkOutputs();
     } catch (RuntimeException e) {
       qaModel.close();
@@ -118,6 +125,11 @@ public final class QaModel implements AutoCloseable {
 
   public QaTokenizer tokenizer() {
     return tokenizer;
+  }
+
+  /** The tensors the model takes, in the order it takes them. */
+  public List<ModelInput> inputs() {
+    return inputs;
   }
 
   /** A forward pass for one thread; close it when the thread's work is done. */
@@ -172,7 +184,7 @@ public final class QaModel implements AutoCloseable {
    * are checked from the engine's error on the probe window instead).
    */
   private void checkInputNames() {
-    if (bundle.format() != ModelFormat.ONNX) {
+    if (bundle.format() != ModelFormat.ONNX || bundle.layout() != ModelBundle.Layout.BUNDLE) {
       return;
     }
     List<String> listed = bundle.manifest().inputs().stream().map(ModelInput::key).toList();
@@ -189,19 +201,51 @@ public final class QaModel implements AutoCloseable {
     }
   }
 
+  /**
+   * The inputs of a TorchScript model that no manifest describes, from its forward's argument
+   * names: TorchScript states them only in the error of a call with the wrong arguments, so the
+   * model is called once with the two inputs every encoder takes.
+   */
+  private List<ModelInput> forwardInputs() {
+    List<ModelInput> common = List.of(ModelInput.INPUT_IDS, ModelInput.ATTENTION_MASK);
+    try (NDManager manager = model.getNDManager().newSubManager();
+        Predictor<NDList, NDList> probe = model.newPredictor(new ai.djl.translate.NoopTranslator())) {
+      NDList tensors = new NDList();
+      for (ModelInput input : common) {
+        tensors.add(manager.create(new long[] {1, 1}, new Shape(1, 2)));
+      }
+      probe.predict(tensors);
+      return common;
+    } catch (TranslateException e) {
+      List<String> declared = forwardArguments(rootMessage(e));
+      if (declared == null) {
+        throw new ModelBundleException("Cannot load model folder " + bundle.directory() + ": model.pt failed on a"
+            + " probe window with inputs [input_ids, attention_mask] (" + rootMessage(e) + "); add a"
+            + " corpusqa-model.json that lists its inputs, or export it with tools/export-hf-model.py", e);
+      }
+      List<ModelInput> found = new ArrayList<>();
+      for (String name : declared) {
+        found.add(ModelInput.fromKey(name).orElseThrow(() -> new ModelBundleException("Cannot load model folder "
+            + bundle.directory() + ": model.pt's forward takes " + declared + "; corpus-qa feeds only "
+            + ModelInput.allKeys() + ": export it with tools/export-hf-model.py")));
+      }
+      return List.copyOf(found);
+    }
+  }
+
   /** Runs one short window to check that the model returns start and end logits per token. */
   private void checkOutputs() {
     int length = 4;
     try (NDManager manager = model.getNDManager().newSubManager();
         Predictor<NDList, NDList> probe = model.newPredictor(new ai.djl.translate.NoopTranslator())) {
-      NDList inputs = new NDList();
+      NDList tensors = new NDList();
       long[] ones = {1, 1, 1, 1};
-      for (ModelInput input : bundle.manifest().inputs()) {
+      for (ModelInput input : inputs) {
         NDArray array = manager.create(ones, new Shape(1, length));
         array.setName(input.key());
-        inputs.add(array);
+        tensors.add(array);
       }
-      NDList outputs = probe.predict(inputs);
+      NDList outputs = probe.predict(tensors);
       List<Shape> shapes = outputs.stream().map(NDArray::getShape).toList();
       boolean ok =
           outputs.size() >= 2
@@ -220,7 +264,7 @@ public final class QaModel implements AutoCloseable {
                 + " tools/export-hf-model.py");
       }
     } catch (TranslateException e) {
-      List<String> listed = bundle.manifest().inputs().stream().map(ModelInput::key).toList();
+      List<String> listed = inputs.stream().map(ModelInput::key).toList();
       List<String> taken = forwardArguments(rootMessage(e));
       if (taken != null && !taken.equals(listed)) {
         throw new ModelBundleException(
@@ -239,7 +283,7 @@ public final class QaModel implements AutoCloseable {
               + ": "
               + bundle.format().fileName()
               + " failed on a probe window with inputs "
-              + bundle.manifest().inputs().stream().map(ModelInput::key).toList()
+              + inputs.stream().map(ModelInput::key).toList()
               + " ("
               + rootMessage(e)
               + "); check \"inputs\" in corpusqa-model.json",
@@ -290,8 +334,8 @@ public final class QaModel implements AutoCloseable {
     public NDList processInput(TranslatorContext ctx, WindowBatch batch) {
       NDManager manager = ctx.getNDManager();
       Shape shape = new Shape(batch.rows(), batch.paddedLength());
-      NDList inputs = new NDList(bundle.manifest().inputs().size());
-      for (ModelInput input : bundle.manifest().inputs()) {
+      NDList tensors = new NDList(inputs.size());
+      for (ModelInput input : inputs) {
         long[] data =
             switch (input) {
               case INPUT_IDS -> batch.inputIds();
@@ -300,9 +344,9 @@ public final class QaModel implements AutoCloseable {
             };
         NDArray array = manager.create(data, shape);
         array.setName(input.key());
-        inputs.add(array);
+        tensors.add(array);
       }
-      return inputs;
+      return tensors;
     }
 
     @Override

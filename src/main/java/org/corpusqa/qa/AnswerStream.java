@@ -136,7 +136,7 @@ public final class AnswerStream implements Iterator<QaResult> {
    * same way (a GPU's free memory is only known by trying).
    */
   private void runBatch(List<Window> windows) {
-    WindowBatch batch = new WindowBatch(List.copyOf(windows), 0);
+    WindowBatch batch = new WindowBatch(List.copyOf(windows), engine.tokenizer().padTokenId());
     long t0 = System.nanoTime();
     BatchLogits logits;
     try {

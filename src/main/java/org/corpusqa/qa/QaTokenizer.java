@@ -15,14 +15,20 @@ import java.util.Arrays;
 public final class QaTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final PairTemplate template;
+  private final int padTokenId;
 
-  private QaTokenizer(HuggingFaceTokenizer tokenizer) {
+  private QaTokenizer(HuggingFaceTokenizer tokenizer, int padTokenId) {
     this.tokenizer = tokenizer;
     this.template = readTemplate(tokenizer);
+    this.padTokenId = padTokenId;
   }
 
-  /** Loads {@code tokenizer.json}; the caller has checked that the file exists. */
-  public static QaTokenizer load(Path tokenizerJson) throws IOException {
+  /**
+   * Loads {@code tokenizer.json}; the caller has checked that the file exists.
+   *
+   * @param padTokenId the model's padding id, which fills the shorter windows of a batch
+   */
+  public static QaTokenizer load(Path tokenizerJson, int padTokenId) throws IOException {
     HuggingFaceTokenizer tokenizer =
         HuggingFaceTokenizer.builder()
             .optTokenizerPath(tokenizerJson)
@@ -31,11 +37,24 @@ public final class QaTokenizer implements AutoCloseable {
             .optPadding(false)
             .optWithOverflowingTokens(false)
             .build();
-    return new QaTokenizer(tokenizer);
+    return new QaTokenizer(tokenizer, padTokenId);
   }
 
   public PairTemplate template() {
     return template;
+  }
+
+  public int padTokenId() {
+    return padTokenId;
+  }
+
+  /** The tokens of a sequence of ids as the tokenizer writes them, special tokens included. */
+  public String decode(int[] ids) {
+    long[] longs = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      longs[i] = ids[i];
+    }
+    return tokenizer.decode(longs, false);
   }
 
   public TokenizedText tokenize(String text) {

@@ -55,7 +55,7 @@ class ModelBundleTest {
         .isInstanceOf(ModelBundleException.class)
         .hasMessage("Cannot load model bundle: " + missing + " is not a directory; a bundle holds"
             + " model.pt (or model.onnx), tokenizer.json and corpusqa-model.json; tools/export-hf-model.py"
-            + " writes all three");
+            + " writes all three; a Hugging Face folder (config.json, tokenizer.json, model.onnx) loads as it is");
   }
 
   @Test
@@ -121,7 +121,9 @@ class ModelBundleTest {
     Path copy = TestModels.copy(TestModels.TINY_BERT, tmp.resolve("b"));
     Files.delete(copy.resolve("corpusqa-model.json"));
     assertThatThrownBy(() -> ModelBundle.open(copy))
-        .hasMessageStartingWith("Cannot load model bundle " + copy + ": missing corpusqa-model.json; ");
+        .hasMessage("Cannot load model bundle " + copy + ": missing corpusqa-model.json; a bundle holds"
+            + " model.pt (or model.onnx), tokenizer.json and corpusqa-model.json; tools/export-hf-model.py"
+            + " writes all three; a Hugging Face folder needs config.json instead of corpusqa-model.json");
   }
 
   private Path withManifest(String json) throws IOException {
@@ -145,7 +147,7 @@ class ModelBundleTest {
     assertThatThrownBy(() -> ModelBundle.open(copy))
         .hasMessage("Cannot load model bundle: " + copy.resolve("corpusqa-model.json")
             + " is invalid: unknown key 'max_len'; use only architecture, created_by, inputs,"
-            + " max_seq_len, name, precision, task, version");
+            + " max_seq_len, name, pad_token_id, precision, task, version");
   }
 
   @Test

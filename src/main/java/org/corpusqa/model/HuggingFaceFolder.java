@@ -1,0 +1,186 @@
+package org.corpusqa.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.StreamSupport;
+
+/**
+ * A Hugging Face or Optimum folder taken as it is, without a {@code corpusqa-model.json}: what
+ * {@code save_pretrained} and {@code optimum-cli export onnx --task question-answering} write, or a
+ * hub repository that keeps its export in {@code onnx/model.onnx}.
+ *
+ * <ul>
+ *   <li>task: {@code config.json}'s {@code architectures} must name a {@code *ForQuestionAnswering};
+ *   <li>inputs: the ONNX graph's input names, in its order (TorchScript: the forward's argument
+ *       names, read when the model loads);
+ *   <li>{@code max_seq_len}: the smaller of the tokenizer's {@code model_max_length} (when set: the
+ *       tokenizer writes 10^30 for "no limit") and the positions the model has; RoBERTa-style models
+ *       number positions after the padding id, so XLM-R's 514 positions take 512 tokens;
+ *   <li>name: the folder's name; padding id: {@code config.json}'s {@code pad_token_id}.
+ * </ul>
+ *
+ * <p>The identity hashes only the files the model uses (config, tokenizer files, the model file and
+ * its external weights), listed as {@link ModelBundle#sha256Of} does: hub folders carry other
+ * formats' weights (safetensors, quantized variants) that do not decide the answers.
+ */
+final class HuggingFaceFolder {
+  static final String CONFIG_FILE = "config.json";
+  static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
+  private static final String QA_SUFFIX = "ForQuestionAnswering";
+  /** Model files in the order a folder is searched; exactly one may exist. */
+  private static final List<String> MODEL_FILES = List.of("model.onnx", "onnx/model.onnx", "model.pt");
+  /** Model types whose position ids start after the padding id (padding_idx + 1). */
+  private static final Set<String> POSITIONS_AFTER_PADDING =
+      Set.of("roberta", "xlm-roberta", "xlm-roberta-xl", "camembert", "data2vec-text", "ibert",
+          "roberta-prelayernorm", "mpnet", "longformer");
+  /** Hugging Face writes model_max_length = 10^30 when a tokenizer has no limit of its own. */
+  private static final BigInteger NO_LIMIT = BigInteger.valueOf(1_000_000);
+  private static final String FIX =
+      "a Hugging Face folder holds config.json, tokenizer.json and model.onnx (or onnx/model.onnx);"
+          + " write one with tools/export-hf-model.py --format onnx or optimum-cli export onnx --task"
+          + " question-answering";
+
+  private HuggingFaceFolder() {}
+
+  static ModelBundle open(Path directory) {
+    JsonNode config = readJson(directory, CONFIG_FILE);
+    checkQuestionAnswering(directory, config);
+    if (!Files.isRegularFile(directory.resolve(ModelBundle.TOKENIZER_FILE))) {
+      throw error(directory, "missing tokenizer.json (the fast tokenizer's file: tokenizer.save_pretrained writes"
+          + " it); " + FIX);
+    }
+    Path modelFile = modelFile(directory);
+    ModelFormat format = modelFile.getFileName().toString().endsWith(".onnx") ? ModelFormat.ONNX : ModelFormat.TORCHSCRIPT;
+    Optional<JsonNode> tokenizerConfig =
+        Files.isRegularFile(directory.resolve(TOKENIZER_CONFIG_FILE))
+            ? Optional.of(readJson(directory, TOKENIZER_CONFIG_FILE))
+            : Optional.empty();
+
+    List<Path> used = new ArrayList<>(List.of(directory.resolve(CONFIG_FILE), directory.resolve(ModelBundle.TOKENIZER_FILE), modelFile));
+    tokenizerConfig.ifPresent(c -> used.add(directory.resolve(TOKENIZER_CONFIG_FILE)));
+    List<ModelInput> inputs = List.of();
+    if (format == ModelFormat.ONNX) {
+      OnnxGraph graph = OnnxGraph.read(modelFile);
+      inputs = inputs(directory, modelFile, graph.inputs());
+      for (String external : graph.externalData()) {
+        Path data = modelFile.resolveSibling(external).normalize();
+        if (!data.startsWith(directory) || !Files.isRegularFile(data)) {
+          throw error(directory, directory.relativize(modelFile) + " keeps its weights in " + external
+              + ", which is missing; copy the whole export folder");
+        }
+        used.add(data);
+      }
+    }
+    String name = directory.getFileName() == null ? directory.toString() : directory.getFileName().toString();
+    ModelManifest manifest =
+        new ModelManifest(name, "", inputs, maxSeqLen(directory, config, tokenizerConfig), Precision.FP32, padTokenId(config));
+    return new ModelBundle(directory, ModelBundle.Layout.HUGGING_FACE, manifest, format, modelFile,
+        ModelBundle.sha256Of(directory, used));
+  }
+
+  private static void checkQuestionAnswering(Path directory, JsonNode config) {
+    JsonNode architectures = config.get("architectures");
+    if (architectures == null || !architectures.isArray() || architectures.isEmpty()) {
+      throw error(directory, "config.json names no \"architectures\", so its task is unknown; save the model"
+          + " with AutoModelForQuestionAnswering.save_pretrained, or add a corpusqa-model.json (see the README's"
+          + " Models section)");
+    }
+    List<String> names = StreamSupport.stream(architectures.spliterator(), false).map(JsonNode::asText).toList();
+    if (names.stream().noneMatch(n -> n.endsWith(QA_SUFFIX))) {
+      throw error(directory, "config.json's architectures are " + names + ", not a question-answering model"
+          + " (*" + QA_SUFFIX + "); corpus-qa answers with extractive QA models: export an"
+          + " AutoModelForQuestionAnswering");
+    }
+  }
+
+  private static Path modelFile(Path directory) {
+    List<Path> present =
+        MODEL_FILES.stream().map(directory::resolve).filter(Files::isRegularFile).toList();
+    if (present.isEmpty()) {
+      throw error(directory, "missing model.onnx, onnx/model.onnx or model.pt (PyTorch weights such as"
+          + " model.safetensors do not run in corpus-qa); " + FIX);
+    }
+    if (present.size() > 1) {
+      throw error(directory, "it holds " + present.stream().map(p -> directory.relativize(p).toString()).toList()
+          + ", so which one runs is unclear; keep one, or add a corpusqa-model.json beside model.pt or"
+          + " model.onnx");
+    }
+    return present.get(0);
+  }
+
+  private static List<ModelInput> inputs(Path directory, Path modelFile, List<String> names) {
+    List<ModelInput> inputs = new ArrayList<>();
+    for (String name : names) {
+      inputs.add(ModelInput.fromKey(name).orElseThrow(() -> error(directory, directory.relativize(modelFile)
+          + " takes inputs " + names + "; corpus-qa feeds only " + ModelInput.allKeys()
+          + ": export the model with those inputs (tools/export-hf-model.py --format onnx)")));
+    }
+    for (ModelInput required : List.of(ModelInput.INPUT_IDS, ModelInput.ATTENTION_MASK)) {
+      if (!inputs.contains(required)) {
+        throw error(directory, directory.relativize(modelFile) + " takes inputs " + names + " without "
+            + required.key() + "; export the model with input_ids and attention_mask"
+            + " (tools/export-hf-model.py --format onnx)");
+      }
+    }
+    return List.copyOf(inputs);
+  }
+
+  static int maxSeqLen(Path directory, JsonNode config, Optional<JsonNode> tokenizerConfig) {
+    Integer positions = null;
+    JsonNode maxPositions = config.get("max_position_embeddings");
+    if (maxPositions != null && maxPositions.canConvertToInt()) {
+      positions = maxPositions.asInt();
+      if (POSITIONS_AFTER_PADDING.contains(config.path("model_type").asText())) {
+        positions -= padTokenId(config) + 1;
+      }
+    }
+    Integer tokenizerLimit = null;
+    JsonNode maxLength = tokenizerConfig.map(c -> c.get("model_max_length")).orElse(null);
+    if (maxLength != null && maxLength.isNumber() && maxLength.bigIntegerValue().compareTo(NO_LIMIT) < 0) {
+      tokenizerLimit = maxLength.intValue();
+    }
+    Integer limit = positions;
+    if (tokenizerLimit != null) {
+      limit = positions == null ? tokenizerLimit : Integer.valueOf(Math.min(positions, tokenizerLimit));
+    }
+    if (limit == null) {
+      throw error(directory, "neither config.json's max_position_embeddings nor tokenizer_config.json's"
+          + " model_max_length says how long a window may be; add a corpusqa-model.json with max_seq_len");
+    }
+    if (limit < 8) {
+      throw error(directory, "the model takes windows of at most " + limit + " tokens, fewer than 8");
+    }
+    return limit;
+  }
+
+  private static int padTokenId(JsonNode config) {
+    JsonNode pad = config.get("pad_token_id");
+    return pad != null && pad.canConvertToInt() && pad.asInt() >= 0 ? pad.asInt() : 0;
+  }
+
+  private static JsonNode readJson(Path directory, String file) {
+    try {
+      JsonNode node = new ObjectMapper().readTree(directory.resolve(file).toFile());
+      if (node == null || !node.isObject()) {
+        throw error(directory, file + " is not a JSON object");
+      }
+      return node;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw error(directory, file + " is not valid JSON (" + e.getOriginalMessage() + ")");
+    } catch (IOException e) {
+      throw error(directory, file + " cannot be read (" + e.getMessage() + ")");
+    }
+  }
+
+  private static ModelBundleException error(Path directory, String reason) {
+    return new ModelBundleException("Cannot load model folder " + directory + ": " + reason);
+  }
+}
