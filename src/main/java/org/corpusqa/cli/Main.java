@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Extractive question answering over document corpora on Spark.",
-    subcommands = {RunCommand.class, BackfillCommand.class, EvaluateCommand.class, SqlCommand.class, BenchCommand.class})
+    subcommands = {RunCommand.class, BackfillCommand.class, EvaluateCommand.class, SqlCommand.class, BenchCommand.class,
+      ModelCommand.class})
 public final class Main implements Runnable {
   /** Exit status of a configuration error: nothing was read or written. */
   public static final int CONFIG_ERROR = 2;

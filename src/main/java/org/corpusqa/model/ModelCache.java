@@ -27,6 +27,24 @@ public final class ModelCache {
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Math.max(1, intraOpThreads)));
     ModelCache.intraOpThreads = Math.max(1, intraOpThreads);
+    quietOnnxRuntimeCudaProbe();
+  }
+
+  /**
+   * DJL's ONNX Runtime engine tries to add CUDA when it starts, whatever device the model is for,
+   * and warns "CUDA is not supported" on every CPU machine: expected there, and alarming. corpus-qa
+   * runs ONNX models on the CPU only and refuses one on a GPU with an error ({@link QaModel#load}),
+   * so that probe's warning says nothing; its logger is raised to ERROR in every JVM that loads a
+   * model (executors too, whose logging a cluster configures). Another logging backend than
+   * Spark's log4j2 keeps the warning.
+   */
+  private static void quietOnnxRuntimeCudaProbe() {
+    try {
+      org.apache.logging.log4j.core.config.Configurator.setLevel(
+          "ai.djl.onnxruntime.engine.OrtEngine", org.apache.logging.log4j.Level.ERROR);
+    } catch (LinkageError e) {
+      LOG.debug("log4j2 core is not the logging backend; ONNX Runtime's CUDA probe may warn", e);
+    }
   }
 
   public static QaModel get(ModelBundle bundle, Device device) {
