@@ -173,7 +173,7 @@ public final class CorpusSource {
       return List.of();
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    org.corpusqa.job.SerializableConf conf = org.corpusqa.job.SerializableConf.of(spark.sparkContext().hadoopConfiguration());
+    SerializableConf conf = SerializableConf.of(spark.sparkContext().hadoopConfiguration());
     int slices = Math.min(files.size(), Math.max(1, jsc.defaultParallelism()));
     return jsc.parallelize(files, slices)
         .mapPartitions(paths -> {

@@ -1,5 +1,6 @@
 package org.corpusqa.job;
 
+import org.corpusqa.io.SerializableConf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;

@@ -1,5 +1,6 @@
 package org.corpusqa.job;
 
+import org.corpusqa.io.SerializableConf;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package org.corpusqa.job;
 
+import org.corpusqa.io.SerializableConf;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

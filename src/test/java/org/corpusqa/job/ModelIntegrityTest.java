@@ -1,5 +1,6 @@
 package org.corpusqa.job;
 
+import org.corpusqa.io.SerializableConf;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Paths;

@@ -1,4 +1,4 @@
-package org.corpusqa.job;
+package org.corpusqa.io;
 
 import java.io.Serializable;
 import java.util.HashMap;
