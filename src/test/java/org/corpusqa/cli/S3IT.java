@@ -15,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.s3a.S3AFileSystem;
 import org.corpusqa.testing.Processes;
+import org.corpusqa.testing.SharedData;
 import org.corpusqa.testing.Processes.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,5 +113,25 @@ class S3IT {
     assertThat(((S3AFileSystem) fs).listMultipartUploads("")).as("pending multipart uploads").isEmpty();
     assertThat(fs.exists(new org.apache.hadoop.fs.Path("s3a://corpus/export/__magic"))).isFalse();
     assertThat(run.all() + sql.all() + export.all()).doesNotContain(SECRET).doesNotContain("Поставщик");
+
+    // A Hugging Face folder in a hub repository's layout, checked straight from S3: named after
+    // its folder, and the same identity as the folder on local disk.
+    Path hf = SharedData.hfFixture("qa-distilbert");
+    for (String file : List.of("config.json", "tokenizer.json", "tokenizer_config.json", "model.onnx")) {
+      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(hf.resolve(file).toUri()),
+          new org.apache.hadoop.fs.Path("s3a://corpus/models/qa-distilbert/" + (file.endsWith(".onnx") ? "onnx/" : "") + file));
+    }
+    Result check = corpusQa("model", "check", "s3a://corpus/models/qa-distilbert");
+    assertThat(check.exitCode()).as(check.all()).isZero();
+    Path local = tmp.resolve("qa-distilbert");
+    Files.createDirectories(local.resolve("onnx"));
+    for (String file : List.of("config.json", "tokenizer.json", "tokenizer_config.json")) {
+      Files.copy(hf.resolve(file), local.resolve(file));
+    }
+    Files.copy(hf.resolve("model.onnx"), local.resolve("onnx/model.onnx"));
+    assertThat(check.stdout()).contains("model:        qa-distilbert\n")
+        .contains("format:       onnx (onnx/model.onnx, OnnxRuntime)\n")
+        .contains("model_sha256: " + org.corpusqa.model.ModelBundle.open(local).sha256() + "\n");
+    assertThat(check.all()).doesNotContain(SECRET);
   }
 }
