@@ -351,7 +351,12 @@ public final class QaModel implements AutoCloseable {
 
     @Override
     public BatchLogits processOutput(TranslatorContext ctx, NDList outputs) {
-      return new BatchLogits(toFloats(outputs.get(0)), toFloats(outputs.get(1)));
+      return new BatchLogits(toFloats(output(outputs, "start_logits", 0)), toFloats(output(outputs, "end_logits", 1)));
+    }
+
+    /** ONNX graphs name their outputs, and an export may list them in any order; TorchScript's are positional. */
+    private NDArray output(NDList outputs, String name, int position) {
+      return outputs.contains(name) ? outputs.get(name) : outputs.get(position);
     }
 
     private float[] toFloats(NDArray array) {

@@ -196,4 +196,91 @@ class HuggingFaceFolderTest {
             + " tokenizer_config.json's model_max_length says how long a window may be; add a corpusqa-model.json"
             + " with max_seq_len");
   }
+
+  /** An export may list its outputs in another order: they are taken by name. */
+  @Test
+  void logitsAreTakenByOutputNameNotPosition() throws IOException {
+    Path folder = copy("qa-distilbert", "model.onnx");
+    Path swapped = Files.createDirectories(tmp.resolve("swapped"));
+    for (String file : List.of("config.json", "tokenizer.json", "tokenizer_config.json")) {
+      Files.copy(folder.resolve(file), swapped.resolve(file));
+    }
+    Files.write(swapped.resolve("model.onnx"), swapOutputs(Files.readAllBytes(folder.resolve("model.onnx"))));
+    assertThat(OnnxGraph.read(swapped.resolve("model.onnx")).outputs()).containsExactly("end_logits", "start_logits");
+
+    org.corpusqa.qa.WindowBatch batch = org.corpusqa.qa.WindowBatch.ofTokens(2, 12, new int[] {101, 2054, 2003, 102, 1996, 3036, 102});
+    try (QaModel original = QaModel.load(ModelBundle.open(folder), Device.cpu(), 1);
+        QaModel reordered = QaModel.load(ModelBundle.open(swapped), Device.cpu(), 1);
+        org.corpusqa.qa.ForwardPass a = original.newForwardPass();
+        org.corpusqa.qa.ForwardPass b = reordered.newForwardPass()) {
+      org.corpusqa.qa.BatchLogits expected = a.forward(batch);
+      org.corpusqa.qa.BatchLogits actual = b.forward(batch);
+      assertThat(actual.start()).containsExactly(expected.start());
+      assertThat(actual.end()).containsExactly(expected.end());
+      assertThat(expected.start()).isNotEqualTo(expected.end());
+    }
+  }
+
+  /** The graph's two output entries, which exporters write next to each other, in swapped order. */
+  private static byte[] swapOutputs(byte[] model) {
+    int[] graph = fieldRange(model, 0, model.length, 7);
+    List<int[]> outputs = new java.util.ArrayList<>();
+    int p = graph[0];
+    while (p < graph[1]) {
+      int start = p;
+      long[] tag = varint(model, p);
+      p = (int) tag[1];
+      p = skip(model, p, (int) tag[0]);
+      if (tag[0] >>> 3 == 12) {
+        outputs.add(new int[] {start, p});
+      }
+    }
+    assertThat(outputs).hasSize(2);
+    assertThat(outputs.get(0)[1]).isEqualTo(outputs.get(1)[0]);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(model, 0, outputs.get(0)[0]);
+    out.write(model, outputs.get(1)[0], outputs.get(1)[1] - outputs.get(1)[0]);
+    out.write(model, outputs.get(0)[0], outputs.get(0)[1] - outputs.get(0)[0]);
+    out.write(model, outputs.get(1)[1], model.length - outputs.get(1)[1]);
+    return out.toByteArray();
+  }
+
+  /** The value bytes [start, end) of the first length-delimited field {@code number} in [from, to). */
+  private static int[] fieldRange(byte[] bytes, int from, int to, int number) {
+    int p = from;
+    while (p < to) {
+      long[] tag = varint(bytes, p);
+      if (tag[0] >>> 3 == number && (tag[0] & 7) == 2) {
+        long[] length = varint(bytes, (int) tag[1]);
+        return new int[] {(int) length[1], (int) (length[1] + length[0])};
+      }
+      p = skip(bytes, (int) tag[1], (int) tag[0]);
+    }
+    throw new AssertionError("no field " + number);
+  }
+
+  private static int skip(byte[] bytes, int p, int tag) {
+    return switch (tag & 7) {
+      case 0 -> (int) varint(bytes, p)[1];
+      case 1 -> p + 8;
+      case 2 -> {
+        long[] length = varint(bytes, p);
+        yield (int) (length[1] + length[0]);
+      }
+      case 5 -> p + 4;
+      default -> throw new AssertionError("wire type " + (tag & 7));
+    };
+  }
+
+  /** {value, position after it}. */
+  private static long[] varint(byte[] bytes, int p) {
+    long value = 0;
+    for (int shift = 0; ; shift += 7) {
+      byte b = bytes[p++];
+      value |= (long) (b & 0x7f) << shift;
+      if (b >= 0) {
+        return new long[] {value, p};
+      }
+    }
+  }
 }
