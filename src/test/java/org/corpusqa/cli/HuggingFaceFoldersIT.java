@@ -53,8 +53,9 @@ class HuggingFaceFoldersIT {
 
     Path corpus = tmp.resolve("corpus.jsonl");
     Files.write(corpus, List.of(
-        doc("ru-0", xquadArticles("ru", 0, 3)), doc("ru-1", xquadArticles("ru", 3, 2)),
-        doc("en-0", xquadArticles("en", 0, 3))));
+        SharedData.jsonLine("ru-0", SharedData.xquadArticles("ru", 0, 3)),
+        SharedData.jsonLine("ru-1", SharedData.xquadArticles("ru", 3, 2)),
+        SharedData.jsonLine("en-0", SharedData.xquadArticles("en", 0, 3))));
     Path queries = tmp.resolve("queries.yaml");
     Files.writeString(queries, String.join("\n", "queries:",
         "  - id: security",
@@ -146,24 +147,5 @@ class HuggingFaceFoldersIT {
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.stderr().strip()).startsWith("corpus-qa: Cannot load model folder " + noModel
         + ": missing model.onnx, onnx/model.onnx or model.pt").doesNotContain("\n");
-  }
-
-  /** {@code count} XQuAD articles of one language as one document: many windows long. */
-  private static String xquadArticles(String language, int first, int count) throws IOException {
-    JsonNode data = JSON.readTree(SharedData.ROOT.resolve("data/qa/xquad." + language + ".json").toFile()).get("data");
-    StringBuilder text = new StringBuilder();
-    for (int a = first; a < first + count; a++) {
-      for (JsonNode paragraph : data.get(a).get("paragraphs")) {
-        text.append(paragraph.get("context").asText()).append("\n\n");
-      }
-    }
-    return text.toString();
-  }
-
-  private static String doc(String id, String text) throws IOException {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("doc_id", id);
-    node.put("text", text);
-    return JSON.writeValueAsString(node);
   }
 }

@@ -3,9 +3,7 @@ package org.corpusqa.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.corpusqa.testing.Processes;
+import org.corpusqa.testing.SharedData;
 import org.corpusqa.testing.Processes.Result;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,22 +42,6 @@ class SharedTokenizerModelsIT {
     assumeTrue(python != null, "needs a python3 with torch: apt-get install python3-torch");
   }
 
-  /** Documents of 4 XQuAD articles each (20 paragraphs, far more than one window). */
-  private static List<String> longDocuments(Path squad, int documents) throws IOException {
-    JsonNode data = JSON.readTree(squad.toFile()).get("data");
-    List<String> docs = new ArrayList<>();
-    for (int d = 0; d < documents; d++) {
-      StringBuilder text = new StringBuilder();
-      for (int a = d * 4; a < d * 4 + 4; a++) {
-        for (JsonNode paragraph : data.get(a).get("paragraphs")) {
-          text.append(paragraph.get("context").asText()).append("\n\n");
-        }
-      }
-      docs.add(text.toString());
-    }
-    return docs;
-  }
-
   private static String question(Path squad, int article) throws IOException {
     return JSON.readTree(squad.toFile()).get("data").get(article).get("paragraphs").get(0).get("qas").get(0)
         .get("question").asText();
@@ -79,11 +62,10 @@ class SharedTokenizerModelsIT {
     Path en = SHARED.resolve("data/qa/xquad.en.json");
     Path corpus = tmp.resolve(arch + "-corpus.jsonl");
     List<String> lines = new ArrayList<>();
-    List<String> ruDocs = longDocuments(ru, 2);
-    List<String> enDocs = longDocuments(en, 2);
+    // Documents of 4 XQuAD articles each (20 paragraphs, far more than one window).
     for (int i = 0; i < 2; i++) {
-      lines.add(doc("ru-" + i, ruDocs.get(i)));
-      lines.add(doc("en-" + i, enDocs.get(i)));
+      lines.add(SharedData.jsonLine("ru-" + i, SharedData.xquadArticles("ru", i * 4, 4)));
+      lines.add(SharedData.jsonLine("en-" + i, SharedData.xquadArticles("en", i * 4, 4)));
     }
     Files.write(corpus, lines);
     Path queries = tmp.resolve(arch + "-queries.yaml");
@@ -135,12 +117,5 @@ class SharedTokenizerModelsIT {
           }
         }).sum();
     assertThat(windows).isGreaterThan(16L * 5);
-  }
-
-  private static String doc(String id, String text) throws IOException {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("doc_id", id);
-    node.put("text", text);
-    return JSON.writeValueAsString(node);
   }
 }

@@ -2,6 +2,9 @@ package org.corpusqa.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -22,5 +25,28 @@ public final class SharedData {
     Path folder = ROOT.resolve("fixtures/hf").resolve(name);
     assumeTrue(Files.isDirectory(folder), "needs ../shared/fixtures/hf (Hugging Face folders): not found at " + folder);
     return folder;
+  }
+
+  /**
+   * {@code count} XQuAD articles of one language ({@code ru}, {@code en}), from article {@code first},
+   * as one document: its paragraphs joined by blank lines, many model windows long.
+   */
+  public static String xquadArticles(String language, int first, int count) throws IOException {
+    Path file = ROOT.resolve("data/qa/xquad." + language + ".json");
+    assumeTrue(Files.isRegularFile(file), "needs ../shared/data (XQuAD): not found at " + file);
+    JsonNode data = new ObjectMapper().readTree(file.toFile()).get("data");
+    StringBuilder text = new StringBuilder();
+    for (int a = first; a < first + count; a++) {
+      for (JsonNode paragraph : data.get(a).get("paragraphs")) {
+        text.append(paragraph.get("context").asText()).append("\n\n");
+      }
+    }
+    return text.toString();
+  }
+
+  /** One corpus line of {@code --input-format json}: {@code {"doc_id": ..., "text": ...}}. */
+  public static String jsonLine(String docId, String text) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    return json.writeValueAsString(json.createObjectNode().put("doc_id", docId).put("text", text));
   }
 }
