@@ -140,8 +140,17 @@ def write_model(module, example, input_names, out_dir, fmt, precision="fp32"):
             axes = {name: {0: "batch", 1: "tokens"} for name in input_names + ["start_logits", "end_logits"]}
             torch.onnx.export(module, example, path, input_names=input_names,
                               output_names=["start_logits", "end_logits"], dynamic_axes=axes,
-                              opset_version=14, do_constant_folding=True)
+                              opset_version=14, do_constant_folding=True, **legacy_onnx_exporter())
     return path
+
+
+def legacy_onnx_exporter():
+    """torch.onnx.export's arguments that select the TorchScript-based exporter, which the int8
+    symbolic above and dynamic_axes are written for. Newer PyTorch has a dynamo-based exporter too
+    (the default in 2.13, and it needs onnxscript); older PyTorch has no `dynamo` argument."""
+    import inspect
+
+    return {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
 
 
 def write_bundle_files(out_dir, tokenizer_json, manifest):
@@ -151,6 +160,15 @@ def write_bundle_files(out_dir, tokenizer_json, manifest):
         shutil.copyfile(tokenizer_json, target)
     else:
         tokenizer_json.save(target)
-    with open(os.path.join(out_dir, "corpusqa-model.json"), "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2)
+    write_manifest(out_dir, manifest)
+
+
+def write_manifest(out_dir, manifest):
+    """corpusqa-model.json: what corpus-qa reads before the model's own files where both exist."""
+    write_json(os.path.join(out_dir, "corpusqa-model.json"), manifest)
+
+
+def write_json(path, value):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(value, f, indent=2)
         f.write("\n")

@@ -5,12 +5,12 @@ BERT (takes token_type_ids) or DistilBERT (does not), sized by --layers/--hidden
 --intermediate, with the vocabulary of a Hugging Face tokenizer.json, traced to TorchScript. The
 bundle (model.pt or model.onnx, tokenizer.json, corpusqa-model.json) loads in corpus-qa like an
 exported Hugging Face model; --format onnx and --precision int8 write the cheaper CPU variants (see
-bundle_writer.py). Random weights exercise everything but accuracy. Needs only PyTorch (Debian's
-python3-torch 1.13 is enough); no transformers. Example:
+bundle_writer.py); --layout hf writes a Hugging Face folder instead (see hf_layout.py). Random
+weights exercise everything but accuracy. Needs only PyTorch (python3-torch 1.13 will do). Example:
 
   python3 tools/make-test-model.py --arch distilbert --layers 6 --hidden 768 --heads 12 \
       --intermediate 3072 --tokenizer tokenizer.json --out /tmp/distilbert-base-random
-  python3 tools/make-test-model.py ... --format onnx --precision int8 --out /tmp/distilbert-base-onnx-int8
+  python3 tools/make-test-model.py ... --format onnx --precision int8 --layout hf --out /tmp/hf-int8
 The same --seed gives the same weights in every format and precision, so answers can be compared.
 """
 import argparse
@@ -19,12 +19,12 @@ import math
 
 import torch
 from torch import nn
-
-import bundle_writer
 from torch.nn import functional as F
 
-# Additive mask value for padding positions: large enough to zero a softmax, small enough for fp16.
-MASKED = -10000.0
+import bundle_writer
+import hf_layout
+
+MASKED = -10000.0  # additive mask value for padding: zeroes a softmax, and is small enough for fp16
 
 
 class SelfAttention(nn.Module):
@@ -154,7 +154,7 @@ def main():
     p.add_argument("--precision", choices=bundle_writer.PRECISIONS, default="fp32")
     bundle_writer.add_fp32_modules_argument(p)
     p.add_argument("--out", required=True, help="bundle directory to write")
-    args = p.parse_args()
+    args = hf_layout.parse_args(p)
     if args.max_seq_len > args.max_positions:
         raise SystemExit(f"--max-seq-len {args.max_seq_len} exceeds --max-positions {args.max_positions}")
 
@@ -181,7 +181,7 @@ def main():
         return (ids, mask, types)[: len(inputs)]
 
     module = bundle_writer.prepare(model, args.format, args.precision, bundle_writer.fp32_modules_of(args))
-    written = bundle_writer.write_model(module, example(2, 16), inputs, args.out, args.format, args.precision)
+    written = bundle_writer.write_model(module, example(2, 16), inputs, args.model_dir, args.format, args.precision)
     if args.format == "torchscript" and args.precision != "fp16":  # this PyTorch has no CPU fp16 matmul
         # The trace must not have frozen the shapes it saw: check another batch size and length.
         check = example(3, 41)
@@ -192,7 +192,7 @@ def main():
     suffix = "" if (args.format, args.precision) == ("torchscript", "fp32") else f"-{args.format}-{args.precision}"
     origin = "trained" if args.weights else "random"
     name = args.name or f"{origin}-{args.arch}-L{args.layers}-H{args.hidden}{suffix}"
-    bundle_writer.write_bundle_files(args.out, args.tokenizer, {
+    hf_layout.write_files(args, vocab_size, {
         "task": "question-answering",
         "name": name,
         "version": f"seed-{args.seed}",
@@ -209,3 +209,8 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+# A trace records in model.pt the file and line of every Python frame it ran through: the model's
+# forward lines above, main's call of write_model, the main() call, bundle_writer's trace call.
+# Moving any of them changes the bytes, and so the sha256 corpus-qa identifies a model by, of every
+# TorchScript model this tool writes, the committed test models' included.

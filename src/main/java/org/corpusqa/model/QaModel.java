@@ -227,7 +227,8 @@ public final class QaModel implements AutoCloseable {
       for (String name : declared) {
         found.add(ModelInput.fromKey(name).orElseThrow(() -> new ModelBundleException("Cannot load model folder "
             + bundle.directory() + ": model.pt's forward takes " + declared + "; corpus-qa feeds only "
-            + ModelInput.allKeys() + ": export it with tools/export-hf-model.py")));
+            + ModelInput.allKeys() + ": add a corpusqa-model.json that lists the model's inputs in order, or"
+            + " export it again with tools/export-hf-model.py")));
       }
       return List.copyOf(found);
     }

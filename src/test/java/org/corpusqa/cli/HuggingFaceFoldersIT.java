@@ -148,4 +148,31 @@ class HuggingFaceFoldersIT {
     assertThat(missing.stderr().strip()).startsWith("corpus-qa: Cannot load model folder " + noModel
         + ": missing model.onnx, onnx/model.onnx or model.pt").doesNotContain("\n");
   }
+
+  /** tools/make-test-model.py --layout hf: Hugging Face folders for tests, made without transformers. */
+  @Test
+  void testModelToolWritesFoldersThatLoadAsHuggingFaceFolders() {
+    String python = Processes.pythonWithTorch();
+    org.junit.jupiter.api.Assumptions.assumeTrue(python != null, "needs a python3 with torch: apt-get install python3-torch");
+    String tokenizer = SharedData.ROOT.resolve("tokenizers/bert-base-multilingual-uncased.tokenizer.json").toString();
+    for (List<String> flags : List.of(List.of("--arch", "bert", "--format", "onnx", "--onnx-subfolder"),
+        List.of("--arch", "distilbert", "--format", "torchscript"))) {
+      Path folder = tmp.resolve(flags.get(1) + "-" + flags.get(3));
+      List<String> command = new ArrayList<>(List.of(python, "tools/make-test-model.py", "--layout", "hf",
+          "--tokenizer", tokenizer, "--max-seq-len", "256", "--out", folder.toString()));
+      command.addAll(flags);
+      Result made = Processes.run(command, Map.of(), ROOT, 600);
+      assertThat(made.exitCode()).as(made.all()).isZero();
+      assertThat(folder.resolve("corpusqa-model.json")).doesNotExist();
+
+      Result checked = corpusQa("model", "check", folder.toString());
+      assertThat(checked.exitCode()).as(checked.all()).isZero();
+      assertThat(checked.stdout()).contains("layout:       Hugging Face folder (config.json)\n")
+          .contains("max_seq_len:  256\n")
+          .contains(flags.get(1).equals("bert") ? "format:       onnx (onnx/model.onnx, OnnxRuntime)\n"
+              : "format:       torchscript (model.pt, PyTorch)\n")
+          .contains(flags.get(1).equals("bert") ? "inputs:       input_ids, attention_mask, token_type_ids\n"
+              : "inputs:       input_ids, attention_mask\n");
+    }
+  }
 }
