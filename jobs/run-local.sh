@@ -20,9 +20,10 @@ fi
 if [[ "$model" == "src/test/resources/models/tiny-bert" ]]; then
   cat <<'NOTE'
 == NOTE: the bundled model (src/test/resources/models/tiny-bert) has RANDOM weights.
-   It shows the whole pipeline working, but its answers are meaningless. For real answers, export
-   a fine-tuned Hugging Face QA model with tools/export-hf-model.py and run:
-     jobs/run-local.sh --model /path/to/bundle
+   It shows the whole pipeline working, but its answers are meaningless. For real answers, point it
+   at a fine-tuned Hugging Face QA model: a folder as optimum-cli export onnx writes it, or one made
+   with tools/export-hf-model.py; check it first with jobs/corpus-qa model check, then run:
+     jobs/run-local.sh --model /path/to/model
 NOTE
 fi
 

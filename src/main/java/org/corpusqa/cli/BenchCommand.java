@@ -48,7 +48,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Measure the model alone, the engine, the naive DJL baseline and the Spark job on one corpus.")
 class BenchCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Model bundle directory or URI.")
+  @Option(names = "--model", required = true, description = "Model bundle or Hugging Face folder, local or a Hadoop URI.")
   String model;
 
   @ArgGroup(exclusive = true)

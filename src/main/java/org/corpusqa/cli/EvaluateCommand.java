@@ -35,7 +35,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "squad", description = "squad or contracts (default: ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--model", required = true, description = "Model bundle directory or URI.")
+  @Option(names = "--model", required = true, description = "Model bundle or Hugging Face folder, local or a Hadoop URI.")
   String model;
 
   @Option(names = "--out", defaultValue = "evaluation",

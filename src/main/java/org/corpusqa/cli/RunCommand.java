@@ -33,7 +33,7 @@ class RunCommand implements Callable<Integer> {
   @Option(names = "--queries", required = true, description = "Queries YAML file.")
   Path queries;
 
-  @Option(names = "--model", required = true, description = "Model bundle directory or URI.")
+  @Option(names = "--model", required = true, description = "Model bundle or Hugging Face folder, local or a Hadoop URI.")
   String model;
 
   @Option(names = "--table", defaultValue = "answers", description = "Answers table (default: ${DEFAULT-VALUE}).")
