@@ -1,7 +1,6 @@
 package org.corpusqa.model;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,9 +81,21 @@ public final class BundleLocator {
     } catch (java.io.FileNotFoundException e) {
       throw new ModelBundleException("Cannot load model bundle: " + uri + " does not exist", e);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot copy model bundle " + uri + " to a local directory", e);
+      // An unknown scheme, refused credentials or an unreachable endpoint: the URI or the file
+      // system's settings need fixing, found before any data is read.
+      throw new ModelBundleException("Cannot load model " + uri + ": it cannot be copied to this machine ("
+          + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()) + "); check the URI and the file"
+          + " system's settings and credentials (conf/s3.properties for s3a://)", e);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no message";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -24,7 +24,8 @@ import java.util.stream.StreamSupport;
  *   <li>{@code max_seq_len}: the smaller of the tokenizer's {@code model_max_length} (when set: the
  *       tokenizer writes 10^30 for "no limit") and the positions the model has; RoBERTa-style models
  *       number positions after the padding id, so XLM-R's 514 positions take 512 tokens;
- *   <li>name: the folder's name; padding id: {@code config.json}'s {@code pad_token_id}.
+ *   <li>name: the folder's name; padding id: {@code config.json}'s {@code pad_token_id};
+ *   <li>precision: fp16 or int8 when the ONNX graph's weights are half precision or 8-bit.
  * </ul>
  *
  * <p>The identity hashes only the files the model uses (config, tokenizer files, the model file and
@@ -67,12 +68,18 @@ final class HuggingFaceFolder {
     List<Path> used = new ArrayList<>(List.of(directory.resolve(CONFIG_FILE), directory.resolve(ModelBundle.TOKENIZER_FILE), modelFile));
     tokenizerConfig.ifPresent(c -> used.add(directory.resolve(TOKENIZER_CONFIG_FILE)));
     List<ModelInput> inputs = List.of();
+    Precision precision = Precision.FP32;
     if (format == ModelFormat.ONNX) {
-      OnnxGraph graph = OnnxGraph.read(modelFile);
+      OnnxGraph graph = OnnxGraph.read(directory, modelFile);
+      precision = graph.precision();
       inputs = inputs(directory, modelFile, graph.inputs());
       for (String external : graph.externalData()) {
         Path data = modelFile.resolveSibling(external).normalize();
-        if (!data.startsWith(directory) || !Files.isRegularFile(data)) {
+        if (!data.startsWith(directory)) {
+          throw error(directory, directory.relativize(modelFile) + " keeps its weights in " + external
+              + ", outside the folder; export it again so that its weights sit beside it");
+        }
+        if (!Files.isRegularFile(data)) {
           throw error(directory, directory.relativize(modelFile) + " keeps its weights in " + external
               + ", which is missing; copy the whole export folder");
         }
@@ -81,17 +88,22 @@ final class HuggingFaceFolder {
     }
     String name = directory.getFileName() == null ? directory.toString() : directory.getFileName().toString();
     ModelManifest manifest =
-        new ModelManifest(name, "", inputs, maxSeqLen(directory, config, tokenizerConfig), Precision.FP32, padTokenId(config));
+        new ModelManifest(name, "", inputs, maxSeqLen(directory, config, tokenizerConfig), precision, padTokenId(config));
     return new ModelBundle(directory, ModelBundle.Layout.HUGGING_FACE, manifest, format, modelFile,
         ModelBundle.sha256Of(directory, used));
   }
 
   private static void checkQuestionAnswering(Path directory, JsonNode config) {
     JsonNode architectures = config.get("architectures");
-    if (architectures == null || !architectures.isArray() || architectures.isEmpty()) {
+    if (architectures == null || architectures.isNull() || (architectures.isArray() && architectures.isEmpty())) {
       throw error(directory, "config.json names no \"architectures\", so its task is unknown; save the model"
           + " with AutoModelForQuestionAnswering.save_pretrained, or add a corpusqa-model.json (see the README's"
           + " Models section)");
+    }
+    if (!architectures.isArray()
+        || !StreamSupport.stream(architectures.spliterator(), false).allMatch(JsonNode::isTextual)) {
+      throw error(directory, "config.json's \"architectures\" must be a list of class names, e.g."
+          + " [\"BertForQuestionAnswering\"], got: " + architectures);
     }
     List<String> names = StreamSupport.stream(architectures.spliterator(), false).map(JsonNode::asText).toList();
     if (names.stream().noneMatch(n -> n.endsWith(QA_SUFFIX))) {
@@ -144,8 +156,17 @@ final class HuggingFaceFolder {
     }
     Integer tokenizerLimit = null;
     JsonNode maxLength = tokenizerConfig.map(c -> c.get("model_max_length")).orElse(null);
-    if (maxLength != null && maxLength.isNumber() && maxLength.bigIntegerValue().compareTo(NO_LIMIT) < 0) {
-      tokenizerLimit = maxLength.intValue();
+    if (maxLength != null && !maxLength.isNull()) {
+      java.math.BigDecimal value;
+      try {
+        value = new java.math.BigDecimal(maxLength.asText().strip());
+      } catch (NumberFormatException e) {
+        throw error(directory, "tokenizer_config.json's model_max_length must be a number, got: " + maxLength
+            + "; fix it, or add a corpusqa-model.json with max_seq_len");
+      }
+      if (value.compareTo(new java.math.BigDecimal(NO_LIMIT)) < 0) {
+        tokenizerLimit = value.intValue();
+      }
     }
     Integer limit = positions;
     if (tokenizerLimit != null) {
@@ -156,14 +177,24 @@ final class HuggingFaceFolder {
           + " model_max_length says how long a window may be; add a corpusqa-model.json with max_seq_len");
     }
     if (limit < 8) {
-      throw error(directory, "the model takes windows of at most " + limit + " tokens, fewer than 8");
+      throw error(directory, "config.json's max_position_embeddings and tokenizer_config.json's model_max_length"
+          + " allow windows of at most " + limit + " tokens, fewer than 8; fix them, or add a corpusqa-model.json"
+          + " with max_seq_len");
     }
     return limit;
   }
 
+  /**
+   * The config's {@code pad_token_id}; without one, the id Hugging Face's tokenizers give the
+   * padding token of that model family: 1 for RoBERTa-style models ({@code <pad>}), 0 otherwise
+   * ({@code [PAD]}).
+   */
   private static int padTokenId(JsonNode config) {
     JsonNode pad = config.get("pad_token_id");
-    return pad != null && pad.canConvertToInt() && pad.asInt() >= 0 ? pad.asInt() : 0;
+    if (pad != null && pad.canConvertToInt() && pad.asInt() >= 0) {
+      return pad.asInt();
+    }
+    return POSITIONS_AFTER_PADDING.contains(config.path("model_type").asText()) ? 1 : 0;
   }
 
   private static JsonNode readJson(Path directory, String file) {

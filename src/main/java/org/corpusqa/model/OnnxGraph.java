@@ -23,31 +23,46 @@ import java.util.Set;
  * @param outputs the graph's outputs in order
  * @param externalData the files, relative to the model file's folder, that hold weights stored
  *     outside it (models over 2 GB), in order of first use
+ * @param weightTypes the element types of the weights (ONNX TensorProto data types), which tell
+ *     the precision an export was written in
  */
-public record OnnxGraph(List<String> inputs, List<String> outputs, List<String> externalData) {
+public record OnnxGraph(List<String> inputs, List<String> outputs, List<String> externalData, Set<Integer> weightTypes) {
   // Field numbers of onnx.proto3 (ModelProto, GraphProto, ValueInfoProto, TensorProto).
   private static final int MODEL_GRAPH = 7;
   private static final int GRAPH_INITIALIZER = 5;
   private static final int GRAPH_INPUT = 11;
   private static final int GRAPH_OUTPUT = 12;
   private static final int VALUE_INFO_NAME = 1;
+  private static final int TENSOR_DATA_TYPE = 2;
   private static final int TENSOR_NAME = 8;
   private static final int TENSOR_EXTERNAL_DATA = 13;
   private static final int ENTRY_KEY = 1;
   private static final int ENTRY_VALUE = 2;
+  // TensorProto.DataType values.
+  private static final int UINT8 = 2;
+  private static final int INT8 = 3;
+  private static final int FLOAT16 = 10;
+  private static final byte[] GIT_LFS_POINTER = "version https://git-lfs".getBytes(StandardCharsets.US_ASCII);
 
   /**
+   * @param folder the model folder, named in errors
    * @throws ModelBundleException when the file is not an ONNX model
    */
-  public static OnnxGraph read(Path file) {
+  public static OnnxGraph read(Path folder, Path file) {
+    String what = "Cannot load model folder " + folder + ": " + folder.relativize(file);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer head = ByteBuffer.allocate(GIT_LFS_POINTER.length);
+      channel.read(head, 0);
+      if (java.util.Arrays.equals(head.array(), GIT_LFS_POINTER)) {
+        throw new ModelBundleException(what + " is a Git LFS pointer, not the model; fetch the weights with"
+            + " git lfs pull (or download the file itself)");
+      }
       Reader reader = new Reader(channel);
       OnnxGraph graph = null;
-      while (reader.position() < channel.size()) {
+      while (reader.position() < reader.size) {
         int tag = reader.varint32();
         if (tag >>> 3 == MODEL_GRAPH && (tag & 7) == 2) {
-          long length = reader.varint64();
-          graph = readGraph(reader, reader.position() + length);
+          graph = readGraph(reader, reader.end(reader.varint64()));
         } else {
           reader.skip(tag);
         }
@@ -57,10 +72,23 @@ public record OnnxGraph(List<String> inputs, List<String> outputs, List<String> 
       }
       return graph;
     } catch (IOException | RuntimeException e) {
-      throw new ModelBundleException(
-          "Cannot load model " + file.getParent() + ": " + file.getFileName() + " is not an ONNX model ("
-              + e.getMessage() + "); export it again with tools/export-hf-model.py --format onnx", e);
+      if (e instanceof ModelBundleException bundle) {
+        throw bundle;
+      }
+      throw new ModelBundleException(what + " is not an ONNX model (" + e.getMessage()
+          + "); export it again with tools/export-hf-model.py --format onnx", e);
     }
+  }
+
+  /**
+   * The precision the weights say: fp16 when any is half precision, int8 when any is 8-bit
+   * (quantized), fp32 otherwise.
+   */
+  public Precision precision() {
+    if (weightTypes.contains(FLOAT16)) {
+      return Precision.FP16;
+    }
+    return weightTypes.contains(INT8) || weightTypes.contains(UINT8) ? Precision.INT8 : Precision.FP32;
   }
 
   private static OnnxGraph readGraph(Reader reader, long end) throws IOException {
@@ -68,6 +96,7 @@ public record OnnxGraph(List<String> inputs, List<String> outputs, List<String> 
     List<String> outputs = new ArrayList<>();
     Set<String> initializers = new LinkedHashSet<>();
     Set<String> externalData = new LinkedHashSet<>();
+    Set<Integer> weightTypes = new java.util.TreeSet<>();
     while (reader.position() < end) {
       int tag = reader.varint32();
       int field = tag >>> 3;
@@ -75,9 +104,9 @@ public record OnnxGraph(List<String> inputs, List<String> outputs, List<String> 
         reader.skip(tag);
         continue;
       }
-      long fieldEnd = reader.varint64() + reader.position();
+      long fieldEnd = reader.end(reader.varint64());
       if (field == GRAPH_INITIALIZER) {
-        readInitializer(reader, fieldEnd, initializers, externalData);
+        readInitializer(reader, fieldEnd, initializers, externalData, weightTypes);
       } else {
         String name = readName(reader, fieldEnd);
         (field == GRAPH_INPUT ? inputs : outputs).add(name);
@@ -85,7 +114,7 @@ public record OnnxGraph(List<String> inputs, List<String> outputs, List<String> 
       reader.seek(fieldEnd);
     }
     inputs.removeAll(initializers);
-    return new OnnxGraph(List.copyOf(inputs), List.copyOf(outputs), List.copyOf(externalData));
+    return new OnnxGraph(List.copyOf(inputs), List.copyOf(outputs), List.copyOf(externalData), Set.copyOf(weightTypes));
   }
 
   private static String readName(Reader reader, long end) throws IOException {
@@ -101,15 +130,18 @@ public record OnnxGraph(List<String> inputs, List<String> outputs, List<String> 
     return name;
   }
 
-  private static void readInitializer(Reader reader, long end, Set<String> names, Set<String> externalData)
+  private static void readInitializer(
+      Reader reader, long end, Set<String> names, Set<String> externalData, Set<Integer> weightTypes)
       throws IOException {
     while (reader.position() < end) {
       int tag = reader.varint32();
       int field = tag >>> 3;
-      if (field == TENSOR_NAME && (tag & 7) == 2) {
+      if (field == TENSOR_DATA_TYPE && (tag & 7) == 0) {
+        weightTypes.add((int) reader.varint64());
+      } else if (field == TENSOR_NAME && (tag & 7) == 2) {
         names.add(reader.string());
       } else if (field == TENSOR_EXTERNAL_DATA && (tag & 7) == 2) {
-        long entryEnd = reader.varint64() + reader.position();
+        long entryEnd = reader.end(reader.varint64());
         String key = null;
         String value = null;
         while (reader.position() < entryEnd) {
@@ -135,11 +167,26 @@ public record OnnxGraph(List<String> inputs, List<String> outputs, List<String> 
   private static final class Reader {
     private final FileChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocate(8192);
+    private final long size;
     private long bufferStart;
 
-    Reader(FileChannel channel) {
+    Reader(FileChannel channel) throws IOException {
       this.channel = channel;
+      this.size = channel.size();
       buffer.limit(0);
+    }
+
+    /**
+     * Where a length-delimited value of {@code length} bytes that starts here ends; a corrupt
+     * length (negative, or past the file's end) is an error, never a seek backwards or away.
+     */
+    long end(long length) throws IOException {
+      long end = position() + length;
+      if (length < 0 || end > size) {
+        throw new IOException("a field of " + length + " bytes at byte " + position() + " runs past the end of"
+            + " the file (" + size + " bytes)");
+      }
+      return end;
     }
 
     long position() {
@@ -165,7 +212,7 @@ public record OnnxGraph(List<String> inputs, List<String> outputs, List<String> 
         int read = channel.read(buffer, position);
         buffer.flip();
         if (read <= 0) {
-          throw new EOFException("truncated at byte " + position);
+          throw new EOFException("the file ends at byte " + size + " inside a field");
         }
       }
       return buffer.get();
@@ -189,6 +236,7 @@ public record OnnxGraph(List<String> inputs, List<String> outputs, List<String> 
 
     String string() throws IOException {
       long length = varint64();
+      end(length);
       if (length > 1 << 20) {
         throw new IOException("a name of " + length + " bytes");
       }
@@ -204,10 +252,7 @@ public record OnnxGraph(List<String> inputs, List<String> outputs, List<String> 
       switch (tag & 7) {
         case 0 -> varint64();
         case 1 -> seek(position() + 8);
-        case 2 -> {
-          long length = varint64();
-          seek(position() + length);
-        }
+        case 2 -> seek(end(varint64()));
         case 5 -> seek(position() + 4);
         default -> throw new IOException("unexpected wire type " + (tag & 7) + " at byte " + position());
       }

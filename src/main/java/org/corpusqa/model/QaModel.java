@@ -204,34 +204,32 @@ public final class QaModel implements AutoCloseable {
   /**
    * The inputs of a TorchScript model that no manifest describes, from its forward's argument
    * names: TorchScript states them only in the error of a call with the wrong arguments, so the
-   * model is called once with the two inputs every encoder takes.
+   * model is called once with one tensor, fewer than any model corpus-qa can feed takes (a call
+   * that succeeded with two could not tell attention_mask from token_type_ids).
    */
   private List<ModelInput> forwardInputs() {
-    List<ModelInput> common = List.of(ModelInput.INPUT_IDS, ModelInput.ATTENTION_MASK);
+    String message;
     try (NDManager manager = model.getNDManager().newSubManager();
         Predictor<NDList, NDList> probe = model.newPredictor(new ai.djl.translate.NoopTranslator())) {
-      NDList tensors = new NDList();
-      for (ModelInput input : common) {
-        tensors.add(manager.create(new long[] {1, 1}, new Shape(1, 2)));
-      }
-      probe.predict(tensors);
-      return common;
-    } catch (TranslateException e) {
-      List<String> declared = forwardArguments(rootMessage(e));
-      if (declared == null) {
-        throw new ModelBundleException("Cannot load model folder " + bundle.directory() + ": model.pt failed on a"
-            + " probe window with inputs [input_ids, attention_mask] (" + rootMessage(e) + "); add a"
-            + " corpusqa-model.json that lists its inputs, or export it with tools/export-hf-model.py", e);
-      }
-      List<ModelInput> found = new ArrayList<>();
-      for (String name : declared) {
-        found.add(ModelInput.fromKey(name).orElseThrow(() -> new ModelBundleException("Cannot load model folder "
-            + bundle.directory() + ": model.pt's forward takes " + declared + "; corpus-qa feeds only "
-            + ModelInput.allKeys() + ": add a corpusqa-model.json that lists the model's inputs in order, or"
-            + " export it again with tools/export-hf-model.py")));
-      }
-      return List.copyOf(found);
+      probe.predict(new NDList(manager.create(new long[] {1, 1}, new Shape(1, 2))));
+      message = "it ran on input_ids alone";
+    } catch (TranslateException | RuntimeException e) {
+      message = rootMessage(e);
     }
+    List<String> declared = forwardArguments(message);
+    if (declared == null) {
+      throw new ModelBundleException("Cannot load model folder " + bundle.directory() + ": model.pt does not say"
+          + " what its forward takes (" + message + "); add a corpusqa-model.json that lists its inputs, or"
+          + " export it with tools/export-hf-model.py");
+    }
+    List<ModelInput> found = new ArrayList<>();
+    for (String name : declared) {
+      found.add(ModelInput.fromKey(name).orElseThrow(() -> new ModelBundleException("Cannot load model folder "
+          + bundle.directory() + ": model.pt's forward takes " + declared + "; corpus-qa feeds only "
+          + ModelInput.allKeys() + ": add a corpusqa-model.json that lists the model's inputs in order, or"
+          + " export it again with tools/export-hf-model.py")));
+    }
+    return List.copyOf(found);
   }
 
   /** Runs one short window to check that the model returns start and end logits per token. */

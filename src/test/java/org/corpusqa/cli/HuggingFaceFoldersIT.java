@@ -147,6 +147,12 @@ class HuggingFaceFoldersIT {
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.stderr().strip()).startsWith("corpus-qa: Cannot load model folder " + noModel
         + ": missing model.onnx, onnx/model.onnx or model.pt").doesNotContain("\n");
+
+    Result unknownScheme = corpusQa("model", "check", "foo://bucket/models/qa");
+    assertThat(unknownScheme.exitCode()).isEqualTo(2);
+    assertThat(unknownScheme.stderr().strip()).isEqualTo("corpus-qa: Cannot load model foo://bucket/models/qa: it"
+        + " cannot be copied to this machine (UnsupportedFileSystemException: No FileSystem for scheme \"foo\");"
+        + " check the URI and the file system's settings and credentials (conf/s3.properties for s3a://)");
   }
 
   /** tools/make-test-model.py --layout hf: Hugging Face folders for tests, made without transformers. */

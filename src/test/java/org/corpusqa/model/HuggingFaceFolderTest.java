@@ -132,6 +132,46 @@ class HuggingFaceFolderTest {
   }
 
   @Test
+  void architecturesThatAreNotAListOfNames() throws IOException {
+    Path folder = copy("qa-bert", "model.onnx");
+    for (String architectures : List.of("\"BertForQuestionAnswering\"", "[{\"x\": 1}]")) {
+      Files.writeString(folder.resolve("config.json"), "{\"architectures\": " + architectures + "}");
+      assertThatThrownBy(() -> ModelBundle.open(folder))
+          .hasMessage("Cannot load model folder " + folder + ": config.json's \"architectures\" must be a list of"
+              + " class names, e.g. [\"BertForQuestionAnswering\"], got: " + architectures.replace(" ", ""));
+    }
+  }
+
+  @Test
+  void xlmRobertaWithoutPadTokenIdPadsWithItsOwnPadding() throws IOException {
+    Path folder = copy("qa-xlm-roberta", "model.onnx");
+    Files.writeString(folder.resolve("config.json"),
+        Files.readString(folder.resolve("config.json")).replace("\"pad_token_id\": 1,", ""));
+    assertThat(Files.readString(folder.resolve("config.json"))).doesNotContain("pad_token_id");
+    ModelManifest manifest = ModelBundle.open(folder).manifest();
+    assertThat(manifest.padTokenId()).isEqualTo(1);
+    assertThat(manifest.maxSeqLen()).isEqualTo(512);
+  }
+
+  @Test
+  void modelMaxLengthAsTextOrNonsense() throws IOException {
+    Path folder = copy("qa-distilbert", "model.onnx");
+    Path tokenizerConfig = folder.resolve("tokenizer_config.json");
+    String original = Files.readString(tokenizerConfig);
+    Files.writeString(tokenizerConfig, original.replace("1000000000000000019884624838656", "\"256\""));
+    assertThat(ModelBundle.open(folder).manifest().maxSeqLen()).isEqualTo(256);
+    Files.writeString(tokenizerConfig, original.replace("1000000000000000019884624838656", "\"long\""));
+    assertThatThrownBy(() -> ModelBundle.open(folder))
+        .hasMessage("Cannot load model folder " + folder + ": tokenizer_config.json's model_max_length must be a"
+            + " number, got: \"long\"; fix it, or add a corpusqa-model.json with max_seq_len");
+    Files.writeString(tokenizerConfig, original.replace("1000000000000000019884624838656", "-1"));
+    assertThatThrownBy(() -> ModelBundle.open(folder))
+        .hasMessage("Cannot load model folder " + folder + ": config.json's max_position_embeddings and"
+            + " tokenizer_config.json's model_max_length allow windows of at most -1 tokens, fewer than 8; fix"
+            + " them, or add a corpusqa-model.json with max_seq_len");
+  }
+
+  @Test
   void configThatIsNotJson() throws IOException {
     Path folder = copy("qa-bert", "model.onnx");
     Files.writeString(folder.resolve("config.json"), "{ \"architectures\": [");
@@ -206,7 +246,7 @@ class HuggingFaceFolderTest {
       Files.copy(folder.resolve(file), swapped.resolve(file));
     }
     Files.write(swapped.resolve("model.onnx"), swapOutputs(Files.readAllBytes(folder.resolve("model.onnx"))));
-    assertThat(OnnxGraph.read(swapped.resolve("model.onnx")).outputs()).containsExactly("end_logits", "start_logits");
+    assertThat(OnnxGraph.read(swapped, swapped.resolve("model.onnx")).outputs()).containsExactly("end_logits", "start_logits");
 
     org.corpusqa.qa.WindowBatch batch = org.corpusqa.qa.WindowBatch.ofTokens(2, 12, new int[] {101, 2054, 2003, 102, 1996, 3036, 102});
     try (QaModel original = QaModel.load(ModelBundle.open(folder), Device.cpu(), 1);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.corpusqa.testing.SharedData;
 import org.corpusqa.testing.TestModels;
 import org.junit.jupiter.api.Test;
@@ -18,11 +19,14 @@ class OnnxGraphTest {
 
   @Test
   void readsTheInterfaceOfExportedGraphs() {
-    assertThat(OnnxGraph.read(SharedData.hfFixture("qa-bert").resolve("model.onnx")))
-        .isEqualTo(new OnnxGraph(java.util.List.of("input_ids", "attention_mask", "token_type_ids"),
-            java.util.List.of("start_logits", "end_logits"), java.util.List.of()));
-    assertThat(OnnxGraph.read(TestModels.MODELS.resolve("tiny-distilbert-onnx/model.onnx")).inputs())
-        .containsExactly("input_ids", "attention_mask");
+    Path bert = SharedData.hfFixture("qa-bert");
+    OnnxGraph graph = OnnxGraph.read(bert, bert.resolve("model.onnx"));
+    assertThat(graph.inputs()).containsExactly("input_ids", "attention_mask", "token_type_ids");
+    assertThat(graph.outputs()).containsExactly("start_logits", "end_logits");
+    assertThat(graph.externalData()).isEmpty();
+    assertThat(graph.precision()).isEqualTo(Precision.FP32);
+    Path int8 = TestModels.MODELS.resolve("tiny-distilbert-onnx-int8");
+    assertThat(OnnxGraph.read(int8, int8.resolve("model.onnx")).precision()).isEqualTo(Precision.INT8);
   }
 
   /**
@@ -36,18 +40,45 @@ class OnnxGraphTest {
         input("input_ids"), input("attention_mask"), input("embeddings.weight"),
         initializer("embeddings.weight", "model.onnx_data"), initializer("bias", "model.onnx_data"),
         field(12, valueInfo("start_logits"))));
-    assertThat(OnnxGraph.read(file)).isEqualTo(new OnnxGraph(java.util.List.of("input_ids", "attention_mask"),
-        java.util.List.of("start_logits"), java.util.List.of("model.onnx_data")));
+    OnnxGraph graph = OnnxGraph.read(tmp, file);
+    assertThat(graph.inputs()).containsExactly("input_ids", "attention_mask");
+    assertThat(graph.outputs()).containsExactly("start_logits");
+    assertThat(graph.externalData()).containsExactly("model.onnx_data");
+    assertThat(graph.precision()).isEqualTo(Precision.FP16);
   }
 
   @Test
   void refusesFilesThatAreNotOnnx() throws IOException {
-    Path file = tmp.resolve("model.onnx");
+    Path file = Files.createDirectories(tmp.resolve("onnx")).resolve("model.onnx");
     Files.writeString(file, "<html>not found</html>");
-    assertThatThrownBy(() -> OnnxGraph.read(file))
+    assertThatThrownBy(() -> OnnxGraph.read(tmp, file))
         .isInstanceOf(ModelBundleException.class)
-        .hasMessageStartingWith("Cannot load model " + tmp + ": model.onnx is not an ONNX model (")
+        .hasMessageStartingWith("Cannot load model folder " + tmp + ": onnx/model.onnx is not an ONNX model (")
         .hasMessageEndingWith("); export it again with tools/export-hf-model.py --format onnx");
+  }
+
+  /** A corrupt length must end the read with an error, never seek backwards into a loop. */
+  @Test
+  void refusesCorruptLengths() throws IOException {
+    Path file = tmp.resolve("model.onnx");
+    byte[] negative = {(byte) ((2 << 3) | 2), (byte) 0xf5, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+        (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01};
+    for (byte[] bytes : List.of(negative, field(7, new byte[40]), java.util.Arrays.copyOf(field(7, field(11,
+        valueInfo("input_ids"))), 9))) {
+      Files.write(file, bytes);
+      assertThatThrownBy(() -> OnnxGraph.read(tmp, file))
+          .isInstanceOf(ModelBundleException.class)
+          .hasMessageContaining("model.onnx is not an ONNX model (");
+    }
+  }
+
+  @Test
+  void namesAGitLfsPointer() throws IOException {
+    Path file = tmp.resolve("model.onnx");
+    Files.writeString(file, "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 265470032\n");
+    assertThatThrownBy(() -> OnnxGraph.read(tmp, file))
+        .hasMessage("Cannot load model folder " + tmp + ": model.onnx is a Git LFS pointer, not the model; fetch"
+            + " the weights with git lfs pull (or download the file itself)");
   }
 
   // A minimal protobuf writer for the fields OnnxGraph reads.
@@ -79,6 +110,7 @@ class OnnxGraphTest {
   static byte[] initializer(String name, String location) {
     ByteArrayOutputStream tensor = new ByteArrayOutputStream();
     tensor.writeBytes(varintField(1, 2)); // dims
+    tensor.writeBytes(varintField(2, 10)); // data_type: FLOAT16
     tensor.writeBytes(field(8, name.getBytes(StandardCharsets.UTF_8)));
     ByteArrayOutputStream entry = new ByteArrayOutputStream();
     entry.writeBytes(field(1, "location".getBytes(StandardCharsets.UTF_8)));
