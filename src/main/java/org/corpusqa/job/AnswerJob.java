@@ -1,6 +1,5 @@
 package org.corpusqa.job;
 
-import org.corpusqa.io.SerializableConf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
@@ -41,6 +40,7 @@ import org.corpusqa.io.IcebergTable;
 import org.corpusqa.io.QuarantineReason;
 import org.corpusqa.io.QuarantineTable;
 import org.corpusqa.io.RunsTable;
+import org.corpusqa.io.SerializableConf;
 import org.corpusqa.io.UnreadableFile;
 import org.corpusqa.model.BundleLocator;
 import org.corpusqa.model.ModelBundle;

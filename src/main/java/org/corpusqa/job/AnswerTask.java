@@ -1,9 +1,9 @@
 package org.corpusqa.job;
 
-import org.corpusqa.io.SerializableConf;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Set;
+import org.corpusqa.io.SerializableConf;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
 import org.corpusqa.qa.Query;

@@ -1,6 +1,5 @@
 package org.corpusqa.job;
 
-import org.corpusqa.io.SerializableConf;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -30,6 +29,7 @@ import org.corpusqa.eval.EvalQuestion;
 import org.corpusqa.eval.SquadMetrics;
 import org.corpusqa.io.EvaluationsTable;
 import org.corpusqa.io.IcebergTable;
+import org.corpusqa.io.SerializableConf;
 import org.corpusqa.model.BundleLocator;
 import org.corpusqa.model.ModelBundle;
 import org.corpusqa.model.ModelCache;

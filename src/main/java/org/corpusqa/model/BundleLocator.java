@@ -66,6 +66,8 @@ public final class BundleLocator {
       Path target =
           Paths.get(System.getProperty("java.io.tmpdir"), "corpusqa-models", key + "-" + ProcessHandle.current().pid())
               .resolve(name.isEmpty() ? "model" : name);
+      // Copied next to the target and renamed into place: a copy cut off half-way (a network error)
+      // never looks like a bundle, and the next task copies again.
       Path partial = target.resolveSibling(target.getFileName() + ".partial");
       deleteRecursively(partial);
       deleteRecursively(target);
@@ -84,18 +86,10 @@ public final class BundleLocator {
       // An unknown scheme, refused credentials or an unreachable endpoint: the URI or the file
       // system's settings need fixing, found before any data is read.
       throw new ModelBundleException("Cannot load model " + uri + ": it cannot be copied to this machine ("
-          + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()) + "); check the URI and the file"
+          + e.getClass().getSimpleName() + ": " + ModelBundleException.firstLine(e.getMessage()) + "); check the URI and the file"
           + " system's settings and credentials (conf/s3.properties for s3a://)", e);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "no message";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -3,7 +3,7 @@ package org.corpusqa.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.math.BigInteger;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ final class HuggingFaceFolder {
       Set.of("roberta", "xlm-roberta", "xlm-roberta-xl", "camembert", "data2vec-text", "ibert",
           "roberta-prelayernorm", "mpnet", "longformer");
   /** Hugging Face writes model_max_length = 10^30 when a tokenizer has no limit of its own. */
-  private static final BigInteger NO_LIMIT = BigInteger.valueOf(1_000_000);
+  private static final BigDecimal NO_LIMIT = BigDecimal.valueOf(1_000_000);
   private static final String FIX =
       "a Hugging Face folder holds config.json, tokenizer.json and model.onnx (or onnx/model.onnx);"
           + " write one with tools/export-hf-model.py --format onnx or optimum-cli export onnx --task"
@@ -145,7 +145,7 @@ final class HuggingFaceFolder {
     return List.copyOf(inputs);
   }
 
-  static int maxSeqLen(Path directory, JsonNode config, Optional<JsonNode> tokenizerConfig) {
+  private static int maxSeqLen(Path directory, JsonNode config, Optional<JsonNode> tokenizerConfig) {
     Integer positions = null;
     JsonNode maxPositions = config.get("max_position_embeddings");
     if (maxPositions != null && maxPositions.canConvertToInt()) {
@@ -157,14 +157,14 @@ final class HuggingFaceFolder {
     Integer tokenizerLimit = null;
     JsonNode maxLength = tokenizerConfig.map(c -> c.get("model_max_length")).orElse(null);
     if (maxLength != null && !maxLength.isNull()) {
-      java.math.BigDecimal value;
+      BigDecimal value;
       try {
-        value = new java.math.BigDecimal(maxLength.asText().strip());
+        value = new BigDecimal(maxLength.asText().strip());
       } catch (NumberFormatException e) {
         throw error(directory, "tokenizer_config.json's model_max_length must be a number, got: " + maxLength
             + "; fix it, or add a corpusqa-model.json with max_seq_len");
       }
-      if (value.compareTo(new java.math.BigDecimal(NO_LIMIT)) < 0) {
+      if (value.compareTo(NO_LIMIT) < 0) {
         tokenizerLimit = value.intValue();
       }
     }

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  */
 public final class ModelBundle {
   public static final String TOKENIZER_FILE = "tokenizer.json";
-  static final String LAYOUT =
+  private static final String LAYOUT =
       "a bundle holds model.pt (or model.onnx), tokenizer.json and corpusqa-model.json;"
           + " tools/export-hf-model.py writes all three";
 

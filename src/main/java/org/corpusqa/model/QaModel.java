@@ -29,14 +29,14 @@ public final class QaModel implements AutoCloseable {
   private final Model model;
   private final QaTokenizer tokenizer;
   /** The tensors the model takes, in its order: the manifest's or the graph's, or the forward's. */
-  private List<ModelInput> inputs;
+  private final List<ModelInput> inputs;
 
-  private QaModel(ModelBundle bundle, Device device, Model model, QaTokenizer tokenizer) {
+  private QaModel(ModelBundle bundle, Device device, Model model, QaTokenizer tokenizer, List<ModelInput> inputs) {
     this.bundle = bundle;
     this.device = device;
     this.model = model;
     this.tokenizer = tokenizer;
-    this.inputs = bundle.manifest().inputs();
+    this.inputs = inputs;
   }
 
   /**
@@ -86,18 +86,18 @@ public final class QaModel implements AutoCloseable {
               + "); export it with tools/export-hf-model.py",
           e);
     }
-    QaModel qaModel = new QaModel(bundle, device, model, tokenizer);
     try {
+      List<ModelInput> inputs =
+          bundle.manifest().inputs().isEmpty() ? forwardInputs(bundle, model) : bundle.manifest().inputs();
+      QaModel qaModel = new QaModel(bundle, device, model, tokenizer, inputs);
       qaModel.checkInputNames();
-      if (qaModel.inputs.isEmpty()) {
-        qaModel.inputs = qaModel.forwardInputs();
-      }
       qaModel.checkOutputs();
+      return qaModel;
     } catch (RuntimeException e) {
-      qaModel.close();
+      model.close();
+      tokenizer.close();
       throw e;
     }
-    return qaModel;
   }
 
   /**
@@ -207,7 +207,7 @@ public final class QaModel implements AutoCloseable {
    * model is called once with one tensor, fewer than any model corpus-qa can feed takes (a call
    * that succeeded with two could not tell attention_mask from token_type_ids).
    */
-  private List<ModelInput> forwardInputs() {
+  private static List<ModelInput> forwardInputs(ModelBundle bundle, Model model) {
     String message;
     try (NDManager manager = model.getNDManager().newSubManager();
         Predictor<NDList, NDList> probe = model.newPredictor(new ai.djl.translate.NoopTranslator())) {
@@ -316,9 +316,7 @@ public final class QaModel implements AutoCloseable {
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    String message = String.valueOf(t.getMessage());
-    int newline = message.indexOf('\n');
-    return newline > 0 ? message.substring(0, newline) : message;
+    return ModelBundleException.firstLine(t.getMessage());
   }
 
   /** Turns a window batch into the model's input tensors and its outputs into logits arrays. */

@@ -1,6 +1,5 @@
 package org.corpusqa.job;
 
-import org.corpusqa.io.SerializableConf;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Paths;
@@ -12,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.corpusqa.config.QueriesFile;
+import org.corpusqa.io.SerializableConf;
 import org.corpusqa.qa.EngineOptions;
 import org.corpusqa.testing.SparkTestSession;
 import org.corpusqa.testing.TestModels;
