@@ -227,6 +227,20 @@ class HuggingFaceFolderTest {
             + " which is missing; copy the whole export folder");
   }
 
+  /** Weights kept outside the graph (models over 2 GB) are part of the identity. */
+  @Test
+  void externalWeightsCountInTheIdentity() throws Exception {
+    Path folder = copy("qa-bert", "onnx/model.onnx");
+    Files.write(folder.resolve("onnx/model.onnx"), OnnxGraphTest.model(OnnxGraphTest.input("input_ids"),
+        OnnxGraphTest.input("attention_mask"), OnnxGraphTest.initializer("w", "model.onnx_data")));
+    Files.writeString(folder.resolve("onnx/model.onnx_data"), "weights");
+    Process p = new ProcessBuilder("bash", "-c", "sha256sum config.json onnx/model.onnx onnx/model.onnx_data"
+        + " tokenizer.json tokenizer_config.json | sha256sum").directory(folder.toFile()).start();
+    String expected = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split(" ")[0];
+    assertThat(p.waitFor()).isZero();
+    assertThat(ModelBundle.open(folder).sha256()).isEqualTo(expected);
+  }
+
   @Test
   void windowLengthUnknown() throws IOException {
     Path folder = copy("qa-distilbert", "model.onnx");
