@@ -25,7 +25,7 @@ import org.corpusqa.model.ModelBundle;
 import org.corpusqa.model.ModelInput;
 import org.corpusqa.model.QaModel;
 import org.corpusqa.qa.Answer;
-import org.corpusqa.qa.DecodingSetting;
+import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.Document;
 import org.corpusqa.qa.EngineOptions;
 import org.corpusqa.qa.QaResult;
@@ -77,10 +77,10 @@ public final class NaiveBaseline {
     int maxSeqLen = model.bundle().manifest().maxSeqLen();
     List<Query> matching = queries.stream()
         .map(q -> new Query(q.id(), q.question(), q.settings().withAll(Map.of(
-            DecodingSetting.HANDLE_IMPOSSIBLE_ANSWER, false,
-            DecodingSetting.MAX_ANSWER_LEN, maxSeqLen,
-            DecodingSetting.ALIGN_TO_WORDS, false,
-            DecodingSetting.TOP_K, 1))))
+            DecodingKey.HANDLE_IMPOSSIBLE_ANSWER, false,
+            DecodingKey.MAX_ANSWER_LEN, maxSeqLen,
+            DecodingKey.ALIGN_TO_WORDS, false,
+            DecodingKey.TOP_K, 1))))
         .toList();
     // The two sides alternate for a few rounds and each keeps its best time: one pass of a few
     // documents lasts seconds, and on a shared machine a single pass measures the neighbours.

@@ -8,7 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 import java.util.function.ToLongFunction;
-import org.corpusqa.job.LongestFirst;
+import org.corpusqa.qa.LongestFirst;
 
 /**
  * Runs the same measurement on several threads at once, as Spark runs one task per core: each

@@ -1,11 +1,11 @@
 package org.corpusqa.cli;
 
 import org.apache.spark.sql.SparkSession;
+import org.corpusqa.config.Chunking;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.RunMode;
+import org.corpusqa.config.RunOptions;
 import org.corpusqa.job.BackfillJob;
-import org.corpusqa.job.Chunking;
-import org.corpusqa.job.RunMode;
-import org.corpusqa.job.RunOptions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

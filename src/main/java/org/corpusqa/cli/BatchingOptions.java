@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** How the engine batches windows, for every command that runs the model. */
 final class BatchingOptions {
-  @Option(names = "--max-batch-tokens", defaultValue = "1024",
+  @Option(names = "--max-batch-tokens", defaultValue = "" + EngineOptions.DEFAULT_MAX_BATCH_TOKENS,
       description = "Cap on rows x padded length of a model batch (default: ${DEFAULT-VALUE}).")
   int maxBatchTokens;
 

@@ -3,7 +3,6 @@ package org.corpusqa.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,11 +20,11 @@ import org.corpusqa.bench.HeapProfile;
 import org.corpusqa.bench.NaiveBaseline;
 import org.corpusqa.bench.SyntheticCorpus;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.InputFormat;
 import org.corpusqa.config.QueriesFile;
-import org.corpusqa.io.InputFormat;
+import org.corpusqa.config.RunMode;
+import org.corpusqa.config.RunOptions;
 import org.corpusqa.job.AnswerJob;
-import org.corpusqa.job.RunMode;
-import org.corpusqa.job.RunOptions;
 import org.corpusqa.model.BundleLocator;
 import org.corpusqa.model.ModelBundle;
 import org.corpusqa.model.ModelCache;
@@ -63,8 +62,9 @@ class BenchCommand implements Callable<Integer> {
     int synthetic = 30;
   }
 
-  @Option(names = "--input-format", defaultValue = "parquet", description = "Format of --corpus (default: ${DEFAULT-VALUE}).")
-  String inputFormat;
+  @Option(names = "--input-format", defaultValue = "parquet",
+      description = "Format of --corpus: one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  InputFormat inputFormat;
 
   @Option(names = "--queries", defaultValue = "jobs/queries/contract-security.yaml",
       description = "Queries YAML file (default: ${DEFAULT-VALUE}).")
@@ -221,9 +221,9 @@ class BenchCommand implements Callable<Integer> {
     spark.createDataFrame(rows, new StructType().add("doc_id", DataTypes.StringType).add("text", DataTypes.StringType))
         .coalesce(1).write().parquet(input.toString());
     // Full mode, so every document reaches the model however often the bench runs; no quarantine limit.
-    RunOptions run = new RunOptions(input.toString(), InputFormat.PARQUET, "doc_id", "text", queries, modelUri,
-        new RunOptions.Tables("bench_answers", "bench_quarantine", "bench_runs"), RunMode.FULL, null, 100,
-        RunOptions.DEFAULT_MAX_TEXT_CHARS, 1.0, options, null);
+    RunOptions run = RunOptions.builder().setInput(input.toString()).setQueries(queries).setModel(modelUri)
+        .optTables(new RunOptions.Tables("bench_answers", "bench_quarantine", "bench_runs"))
+        .optMode(RunMode.FULL).optMaxQuarantineShare(1.0).optEngineOptions(options).build();
     long start = System.nanoTime();
     var summary = new AnswerJob(spark, run).run();
     double wall = (System.nanoTime() - start) / 1e9;
@@ -243,7 +243,7 @@ class BenchCommand implements Callable<Integer> {
 
   /** The corpus's documents, read with Spark as run reads them (id and text columns). */
   private List<Document> read(SparkSession spark, String path) {
-    InputFormat format = RunCommand.parseFormat(inputFormat);
+    InputFormat format = inputFormat;
     List<Document> docs = new ArrayList<>();
     for (Row row : spark.read().format(format.sparkName()).load(path).select("doc_id", "text").collectAsList()) {
       if (row.getString(0) != null && row.getString(1) != null && !row.getString(1).isBlank()) {

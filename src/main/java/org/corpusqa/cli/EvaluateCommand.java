@@ -8,14 +8,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.EvaluateOptions;
 import org.corpusqa.eval.EvalDataReader;
 import org.corpusqa.eval.EvalDataset;
 import org.corpusqa.eval.EvalFormat;
 import org.corpusqa.eval.EvalInput;
+import org.corpusqa.eval.EvaluationResult;
 import org.corpusqa.job.EvaluateJob;
-import org.corpusqa.job.EvaluateOptions;
-import org.corpusqa.job.EvaluationResult;
-import org.corpusqa.qa.DecodingSetting;
+import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
 import picocli.CommandLine.Command;
@@ -32,8 +32,10 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "Labelled data file (JSON).")
   Path data;
 
-  @Option(names = "--format", defaultValue = "squad", description = "squad or contracts (default: ${DEFAULT-VALUE}).")
-  String format;
+  @Option(names = "--format", defaultValue = "squad",
+      description = "One of ${COMPLETION-CANDIDATES}: SQuAD v1.1 / v2.0 JSON, or contract lines with id, text,"
+          + " label and extracted_part (default: ${DEFAULT-VALUE}).")
+  EvalInput format;
 
   @Option(names = "--model", required = true, description = "Model bundle or Hugging Face folder, local or a Hadoop URI.")
   String model;
@@ -47,11 +49,21 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Mixin WarehouseOption warehouse;
 
-  @Option(names = "--max-seq-len") Integer maxSeqLen;
-  @Option(names = "--doc-stride") Integer docStride;
-  @Option(names = "--max-question-len") Integer maxQuestionLen;
-  @Option(names = "--max-answer-len") Integer maxAnswerLen;
-  @Option(names = "--top-k") Integer topK;
+  @Option(names = "--max-seq-len",
+      description = "Tokens per window, question included (default: " + DecodingSettings.DEFAULT_MAX_SEQ_LEN + ").")
+  Integer maxSeqLen;
+
+  @Option(names = "--doc-stride", description = "Tokens shared by consecutive windows (default: " + DecodingSettings.DEFAULT_DOC_STRIDE + ").")
+  Integer docStride;
+
+  @Option(names = "--max-question-len", description = "Longest question in tokens (default: " + DecodingSettings.DEFAULT_MAX_QUESTION_LEN + ").")
+  Integer maxQuestionLen;
+
+  @Option(names = "--max-answer-len", description = "Longest answer in tokens (default: " + DecodingSettings.DEFAULT_MAX_ANSWER_LEN + ").")
+  Integer maxAnswerLen;
+
+  @Option(names = "--top-k", description = "Answers kept per question; only the first is scored (default: " + DecodingSettings.DEFAULT_TOP_K + ").")
+  Integer topK;
 
   @Option(names = "--handle-impossible-answer", arity = "1",
       description = "true or false (default: true for SQuAD v2.0 and contracts, false for v1.1).")
@@ -64,25 +76,19 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    EvalInput input;
-    try {
-      input = EvalInput.valueOf(format.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("Cannot use --format: must be squad or contracts, got: " + format);
-    }
     // Read here, before Spark starts: a malformed file fails fast, and its format picks the default
     // for unanswerable questions.
-    EvalDataset dataset = EvalDataReader.read(data, input);
+    EvalDataset dataset = EvalDataReader.read(data, format);
     EvalFormat evalFormat = dataset.format();
-    Map<DecodingSetting, Object> overrides = new EnumMap<>(DecodingSetting.class);
-    overrides.put(DecodingSetting.HANDLE_IMPOSSIBLE_ANSWER,
+    Map<DecodingKey, Object> overrides = new EnumMap<>(DecodingKey.class);
+    overrides.put(DecodingKey.HANDLE_IMPOSSIBLE_ANSWER,
         handleImpossibleAnswer != null ? handleImpossibleAnswer : evalFormat.hasUnanswerable());
-    putIfGiven(overrides, DecodingSetting.MAX_SEQ_LEN, maxSeqLen);
-    putIfGiven(overrides, DecodingSetting.DOC_STRIDE, docStride);
-    putIfGiven(overrides, DecodingSetting.MAX_QUESTION_LEN, maxQuestionLen);
-    putIfGiven(overrides, DecodingSetting.MAX_ANSWER_LEN, maxAnswerLen);
-    putIfGiven(overrides, DecodingSetting.TOP_K, topK);
-    putIfGiven(overrides, DecodingSetting.ALIGN_TO_WORDS, alignToWords);
+    putIfGiven(overrides, DecodingKey.MAX_SEQ_LEN, maxSeqLen);
+    putIfGiven(overrides, DecodingKey.DOC_STRIDE, docStride);
+    putIfGiven(overrides, DecodingKey.MAX_QUESTION_LEN, maxQuestionLen);
+    putIfGiven(overrides, DecodingKey.MAX_ANSWER_LEN, maxAnswerLen);
+    putIfGiven(overrides, DecodingKey.TOP_K, topK);
+    putIfGiven(overrides, DecodingKey.ALIGN_TO_WORDS, alignToWords);
     DecodingSettings settings;
     try {
       settings = DecodingSettings.DEFAULTS.withAll(overrides);
@@ -90,10 +96,10 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new ConfigException(e.getMessage() + "; check the decoding options");
     }
     EngineOptions engine = batching.engineOptions();
-    EvaluateOptions options = new EvaluateOptions(dataset, model, settings, out, table, engine);
+    EvaluateOptions options = new EvaluateOptions(model, settings, out, table, engine);
     SparkSession spark = Sessions.create("corpus-qa evaluate", warehouse.warehouse);
     try {
-      EvaluationResult result = new EvaluateJob(spark, options).run();
+      EvaluationResult result = new EvaluateJob(spark, dataset, options).run();
       print(result, System.out);
       return 0;
     } finally {
@@ -101,7 +107,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  private static void putIfGiven(Map<DecodingSetting, Object> map, DecodingSetting setting, Object value) {
+  private static void putIfGiven(Map<DecodingKey, Object> map, DecodingKey setting, Object value) {
     if (value != null) {
       if (value instanceof Integer n) {
         try {

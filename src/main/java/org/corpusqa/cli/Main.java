@@ -27,7 +27,10 @@ public final class Main implements Runnable {
 
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    // Closed sets are enums, given in lower case ("--input-format json") as --help lists them.
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(Main::handle);
+    cli.setParameterExceptionHandler(Main::handleParameters);
     return cli.execute(args);
   }
 
@@ -53,6 +56,15 @@ public final class Main implements Runnable {
     e.printStackTrace(err);
     err.flush();
     return 1;
+  }
+
+  /** A wrong flag or value is a configuration error: one line with the fix, not the whole usage text. */
+  private static int handleParameters(CommandLine.ParameterException e, String[] args) {
+    PrintWriter err = e.getCommandLine().getErr();
+    err.println("corpus-qa: " + e.getMessage() + "; see " + e.getCommandLine().getCommandSpec().qualifiedName()
+        + " --help");
+    err.flush();
+    return CONFIG_ERROR;
   }
 
   /** Reads the version from the job jar's manifest. */

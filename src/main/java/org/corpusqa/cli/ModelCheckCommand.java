@@ -18,7 +18,7 @@ import org.corpusqa.model.ModelCache;
 import org.corpusqa.model.ModelInput;
 import org.corpusqa.model.QaModel;
 import org.corpusqa.qa.Answer;
-import org.corpusqa.qa.DecodingSetting;
+import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.Document;
 import org.corpusqa.qa.EngineOptions;
@@ -83,27 +83,38 @@ final class ModelCheckCommand implements Callable<Integer> {
     QaModel loaded = ModelCache.get(bundle, device);
     long loadedAt = System.nanoTime();
 
-    int maxSeqLen = Math.min(DecodingSettings.DEFAULTS.maxSeqLen(), bundle.manifest().maxSeqLen());
-    QaEngine engine = new QaEngine(loaded.tokenizer(), bundle.manifest().maxSeqLen(), EngineOptions.DEFAULTS);
-    QaResult result;
-    try {
-      DecodingSettings settings = DecodingSettings.DEFAULTS.withAll(java.util.Map.of(
-          DecodingSetting.MAX_SEQ_LEN, maxSeqLen,
-          DecodingSetting.DOC_STRIDE, Math.min(DecodingSettings.DEFAULTS.docStride(), maxSeqLen / 4)));
-      Query query = new Query("check", askedQuestion, settings);
-      try (ForwardPass forward = loaded.newForwardPass()) {
-        result = engine.answer(List.of(new Document("check", askedContext)).iterator(),
-            engine.prepare(List.of(query)), forward, WindowObserver.NONE).next();
-      }
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("Cannot check model: " + e.getMessage());
-    }
+    QaResult result = answer(bundle, loaded, askedQuestion, askedContext);
     long answeredAt = System.nanoTime();
     if (result.isFailed()) {
       throw new ModelBundleException("Cannot check model " + model + ": it failed on the example ("
           + result.failure() + "); export it again with tools/export-hf-model.py");
     }
 
+    report(bundle, loaded, device, askedQuestion, result);
+    System.out.println(String.format(Locale.ROOT, "timing:       load %d ms, answer %d ms",
+        (loadedAt - started) / 1_000_000, (answeredAt - loadedAt) / 1_000_000));
+    return 0;
+  }
+
+  /** The question answered over the context with the pipeline's defaults, cut to the model's window. */
+  private static QaResult answer(ModelBundle bundle, QaModel loaded, String askedQuestion, String askedContext) {
+    int maxSeqLen = Math.min(DecodingSettings.DEFAULTS.maxSeqLen(), bundle.manifest().maxSeqLen());
+    QaEngine engine = new QaEngine(loaded.tokenizer(), bundle.manifest().maxSeqLen(), EngineOptions.DEFAULTS);
+    try {
+      DecodingSettings settings = DecodingSettings.DEFAULTS.withAll(java.util.Map.of(
+          DecodingKey.MAX_SEQ_LEN, maxSeqLen,
+          DecodingKey.DOC_STRIDE, Math.min(DecodingSettings.DEFAULTS.docStride(), maxSeqLen / 4)));
+      Query query = new Query("check", askedQuestion, settings);
+      try (ForwardPass forward = loaded.newForwardPass()) {
+        return engine.answer(List.of(new Document("check", askedContext)).iterator(),
+            engine.prepare(List.of(query)), forward, WindowObserver.NONE).next();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Cannot check model: " + e.getMessage());
+    }
+  }
+
+  private void report(ModelBundle bundle, QaModel loaded, Device device, String askedQuestion, QaResult result) {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     out.println("model:        " + bundle.manifest().name()
         + (bundle.manifest().version().isEmpty() ? "" : " " + bundle.manifest().version()));
@@ -127,9 +138,6 @@ final class ModelCheckCommand implements Callable<Integer> {
     out.println("score:        " + (best.score() == null ? "-" : String.format(Locale.ROOT, "%.6f", best.score()))
         + String.format(Locale.ROOT, " (no-answer score %.6f, %d window%s)", result.nullScore(), result.windows(),
             result.windows() == 1 ? "" : "s"));
-    out.println(String.format(Locale.ROOT, "timing:       load %d ms, answer %d ms",
-        (loadedAt - started) / 1_000_000, (answeredAt - loadedAt) / 1_000_000));
-    return 0;
   }
 
   /** The device asked for, refused here when this machine's engine cannot use it. */

@@ -1,18 +1,14 @@
 package org.corpusqa.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.InputFormat;
 import org.corpusqa.config.QueriesFile;
-import org.corpusqa.io.InputFormat;
+import org.corpusqa.config.RunMode;
+import org.corpusqa.config.RunOptions;
+import org.corpusqa.io.RunSummary;
 import org.corpusqa.job.AnswerJob;
-import org.corpusqa.job.RunMode;
-import org.corpusqa.job.RunOptions;
-import org.corpusqa.job.RunSummary;
-import org.corpusqa.qa.EngineOptions;
-import org.corpusqa.qa.Query;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,7 +24,7 @@ class RunCommand implements Callable<Integer> {
 
   @Option(names = "--input-format", defaultValue = "parquet",
       description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  String inputFormat;
+  InputFormat inputFormat;
 
   @Option(names = "--queries", required = true, description = "Queries YAML file.")
   Path queries;
@@ -36,26 +32,28 @@ class RunCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "Model bundle or Hugging Face folder, local or a Hadoop URI.")
   String model;
 
-  @Option(names = "--table", defaultValue = "answers", description = "Answers table (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--table", defaultValue = RunOptions.Tables.DEFAULT_ANSWERS,
+      description = "Answers table (default: ${DEFAULT-VALUE}).")
   String table;
 
-  @Option(names = "--quarantine-table", defaultValue = "quarantine",
+  @Option(names = "--quarantine-table", defaultValue = RunOptions.Tables.DEFAULT_QUARANTINE,
       description = "Quarantine table (default: ${DEFAULT-VALUE}).")
   String quarantineTable;
 
-  @Option(names = "--runs-table", defaultValue = "runs", description = "Runs table (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--runs-table", defaultValue = RunOptions.Tables.DEFAULT_RUNS,
+      description = "Runs table (default: ${DEFAULT-VALUE}).")
   String runsTable;
 
   @Option(names = "--mode", defaultValue = "incremental",
       description = "incremental: skip (document, question) pairs answered before with the same model and"
-          + " text; full: answer everything read (default: ${DEFAULT-VALUE}).")
-  String mode;
+          + " text; full: answer everything read (one of ${COMPLETION-CANDIDATES}; default: ${DEFAULT-VALUE}).")
+  RunMode mode;
 
-  @Option(names = "--max-text-chars", defaultValue = "2000000",
+  @Option(names = "--max-text-chars", defaultValue = "" + RunOptions.DEFAULT_MAX_TEXT_CHARS,
       description = "Longer texts are quarantined as TEXT_TOO_LARGE (default: ${DEFAULT-VALUE}).")
   long maxTextChars;
 
-  @Option(names = "--max-quarantine-share", defaultValue = "0.05",
+  @Option(names = "--max-quarantine-share", defaultValue = "" + RunOptions.DEFAULT_MAX_QUARANTINE_SHARE,
       description = "Fail the run when more than this share of records is quarantined (default: ${DEFAULT-VALUE}).")
   double maxQuarantineShare;
 
@@ -64,14 +62,14 @@ class RunCommand implements Callable<Integer> {
   @Option(names = "--explain", description = "Directory for per-window logits and offsets (JSON lines).")
   String explain;
 
-  @Option(names = "--explain-limit", defaultValue = "100",
+  @Option(names = "--explain-limit", defaultValue = "" + RunOptions.DEFAULT_EXPLAIN_LIMIT,
       description = "Documents to explain (default: ${DEFAULT-VALUE}).")
   int explainLimit;
 
-  @Option(names = "--id-column", defaultValue = "doc_id", description = "Document id column (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--id-column", defaultValue = RunOptions.DEFAULT_ID_COLUMN, description = "Document id column (default: ${DEFAULT-VALUE}).")
   String idColumn;
 
-  @Option(names = "--text-column", defaultValue = "text", description = "Document text column (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--text-column", defaultValue = RunOptions.DEFAULT_TEXT_COLUMN, description = "Document text column (default: ${DEFAULT-VALUE}).")
   String textColumn;
 
   @Mixin BatchingOptions batching;
@@ -91,38 +89,18 @@ class RunCommand implements Callable<Integer> {
 
   /** The checked options; every configuration error is found here, before Spark starts. */
   RunOptions options() {
-    InputFormat format = parseFormat(inputFormat);
-    if (explainLimit < 1) {
-      throw new ConfigException("Cannot use --explain-limit: must be at least 1, got: " + explainLimit);
-    }
-    List<Query> parsed = QueriesFile.read(queries);
-    EngineOptions engine = batching.engineOptions();
-    RunMode runMode;
-    try {
-      runMode = RunMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("Cannot use --mode: must be incremental or full, got: " + mode);
-    }
-    if (maxTextChars < 1) {
-      throw new ConfigException("Cannot use --max-text-chars: must be at least 1, got: " + maxTextChars);
-    }
-    if (!(maxQuarantineShare >= 0 && maxQuarantineShare <= 1)) {
-      throw new ConfigException("Cannot use --max-quarantine-share: must be between 0 and 1, got: " + maxQuarantineShare);
-    }
-    RunOptions options =
-        new RunOptions(input, format, idColumn, textColumn, parsed, model,
-            new RunOptions.Tables(table, quarantineTable, runsTable), runMode, explain, explainLimit, maxTextChars,
-            maxQuarantineShare, engine, null);
-    return options;
-  }
-
-  static InputFormat parseFormat(String value) {
-    for (InputFormat f : InputFormat.values()) {
-      if (f.sparkName().equals(value)) {
-        return f;
-      }
-    }
-    throw new ConfigException(
-        "Cannot use --input-format: must be one of parquet, json, csv, orc, got: " + value);
+    return RunOptions.builder()
+        .setInput(input)
+        .setQueries(QueriesFile.read(queries))
+        .setModel(model)
+        .optInputFormat(inputFormat)
+        .optColumns(idColumn, textColumn)
+        .optTables(new RunOptions.Tables(table, quarantineTable, runsTable))
+        .optMode(mode)
+        .optExplain(explain, explainLimit)
+        .optMaxTextChars(maxTextChars)
+        .optMaxQuarantineShare(maxQuarantineShare)
+        .optEngineOptions(batching.engineOptions())
+        .build();
   }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.corpusqa.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +21,12 @@ final class SqlCommand implements Callable<Integer> {
   enum Format {
     TABLE,
     JSON,
-    CSV
+    CSV;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
   @Parameters(index = "0", description = "The query, e.g. \"SELECT * FROM answers LIMIT 10\".")
@@ -31,8 +35,8 @@ final class SqlCommand implements Callable<Integer> {
   @Mixin WarehouseOption warehouse;
 
   @Option(names = "--format", defaultValue = "table",
-      description = "table, json (one object per line) or csv (default: ${DEFAULT-VALUE}).")
-  String format;
+      description = "One of ${COMPLETION-CANDIDATES}: json prints one object per line (default: ${DEFAULT-VALUE}).")
+  Format format;
 
   @Option(names = "--limit", defaultValue = "1000",
       description = "Most rows printed in table format (default: ${DEFAULT-VALUE}).")
@@ -40,19 +44,13 @@ final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Format chosen;
-    try {
-      chosen = Format.valueOf(format.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("Cannot use --format: must be table, json or csv, got: " + format);
-    }
     SparkSession spark = Sessions.create("corpus-qa sql", warehouse.warehouse);
     // JSON rows keep null columns ("answer": null) so that every row has every key.
     spark.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
     try {
       Dataset<Row> result = spark.sql(query);
       PrintStream out = System.out;
-      switch (chosen) {
+      switch (format) {
         case TABLE -> result.show(limit, false);
         case JSON -> result.toJSON().toLocalIterator().forEachRemaining(out::println);
         case CSV -> printCsv(result, out);

@@ -6,13 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.corpusqa.qa.DecodingSetting;
+import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.Query;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -67,7 +67,7 @@ public final class QueriesFile {
       throw new ConfigException("Cannot read queries file " + source + ": it is empty; list your questions under 'queries:'");
     }
     MappingNode top = mapping(root, "the file");
-    Map<DecodingSetting, Object> defaults = Map.of();
+    Map<DecodingKey, Object> defaults = Map.of();
     SequenceNode queries = null;
     for (NodeTuple entry : entries(top, TOP_KEYS)) {
       String key = keyOf(entry);
@@ -95,7 +95,7 @@ public final class QueriesFile {
     return List.copyOf(result);
   }
 
-  private Query query(MappingNode node, DecodingSettings base, Map<DecodingSetting, Object> defaults) {
+  private Query query(MappingNode node, DecodingSettings base, Map<DecodingKey, Object> defaults) {
     String id = null;
     String question = null;
     for (NodeTuple entry : entries(node, null)) {
@@ -118,7 +118,7 @@ public final class QueriesFile {
     if (question == null) {
       throw error(node, "query '" + id + "' has no 'question'");
     }
-    Map<DecodingSetting, Object> values = new EnumMap<>(DecodingSetting.class);
+    Map<DecodingKey, Object> values = new EnumMap<>(DecodingKey.class);
     values.putAll(defaults);
     values.putAll(settings(node, Set.of("id", "question")));
     try {
@@ -130,23 +130,23 @@ public final class QueriesFile {
   }
 
   /** The decoding keys of {@code node}, each checked alone; {@code otherKeys} are allowed and skipped. */
-  private Map<DecodingSetting, Object> settings(MappingNode node, Set<String> otherKeys) {
-    Map<DecodingSetting, Object> values = new EnumMap<>(DecodingSetting.class);
+  private Map<DecodingKey, Object> settings(MappingNode node, Set<String> otherKeys) {
+    Map<DecodingKey, Object> values = new EnumMap<>(DecodingKey.class);
     for (NodeTuple entry : node.getValue()) {
       String key = keyOf(entry);
       if (otherKeys.contains(key)) {
         continue;
       }
       Node value = entry.getValueNode();
-      DecodingSetting setting =
-          DecodingSetting.fromKey(key)
+      DecodingKey setting =
+          DecodingKey.fromKey(key)
               .orElseThrow(
                   () ->
                       error(
                           entry.getKeyNode(),
                           "unknown key '" + key + "'; use "
                               + (otherKeys.isEmpty() ? "" : String.join(", ", otherKeys.stream().sorted().toList()) + ", ")
-                              + DecodingSetting.allKeys()));
+                              + DecodingKey.allKeys()));
       values.put(setting, switch (setting.kind()) {
         case FLAG -> bool(value, key);
         case INTEGER -> integer(value, setting);
@@ -191,7 +191,7 @@ public final class QueriesFile {
     return scalar.getValue();
   }
 
-  private int integer(Node node, DecodingSetting setting) {
+  private int integer(Node node, DecodingKey setting) {
     if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.INT)) {
       try {
         return setting.checkRange(Integer.parseInt(scalar.getValue().replace("_", "")));
@@ -205,7 +205,7 @@ public final class QueriesFile {
         setting.key(), setting.min(), setting.max(), describe(node)));
   }
 
-  private double probability(Node node, DecodingSetting setting) {
+  private double probability(Node node, DecodingKey setting) {
     if (node instanceof ScalarNode scalar && (scalar.getTag().equals(Tag.FLOAT) || scalar.getTag().equals(Tag.INT))) {
       try {
         return setting.checkProbability(Double.parseDouble(scalar.getValue()));

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.digest.Sha256;
 
 /**
  * Reads labelled data: SQuAD JSON (v1.1, or v2.0 when the file says {@code "version": "v2.0"} or a
@@ -46,7 +44,7 @@ public final class EvalDataReader {
       throw new ConfigException("Cannot read data file " + file + ": " + e.getMessage(), e);
     }
     EvalDataReader reader = new EvalDataReader(file);
-    String sha256 = sha256(bytes);
+    String sha256 = Sha256.of(bytes);
     return input == EvalInput.CONTRACTS ? reader.contracts(root, sha256) : reader.squad(root, sha256);
   }
 
@@ -159,13 +157,5 @@ public final class EvalDataReader {
 
   private ConfigException error(String where, String message) {
     return new ConfigException("Cannot read data file " + file + ": " + where + ": " + message);
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

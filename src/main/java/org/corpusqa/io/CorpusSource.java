@@ -15,6 +15,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.InputFormat;
+import org.corpusqa.config.InputSlice;
 
 /**
  * The corpus as the job reads it: any Spark-readable files, with the configured id and text columns
@@ -27,6 +29,10 @@ public final class CorpusSource {
   public static final String TEXT = "text";
   public static final String CORRUPT = "corrupt_record";
   public static final String FILE = "source_file";
+  /** Of the documents the model stage reads in an incremental run: the query ids still to ask. */
+  public static final String QUERY_IDS = "query_ids";
+  /** Of the documents the model stage reads in an evaluation: their labelled (id, question) structs. */
+  public static final String QUESTIONS = "questions";
   private static final String SPARK_CORRUPT = "_corrupt_record";
 
   /** The records read and the files that could not be read. */
@@ -34,16 +40,8 @@ public final class CorpusSource {
 
   private CorpusSource() {}
 
-  /**
-   * A part of the corpus, for backfills: only some of its files, or only the rows whose
-   * {@code column} (cast to a string) equals {@code value}.
-   */
-  public record Slice(List<String> files, String column, String value) implements java.io.Serializable {
-    public static final Slice ALL = new Slice(null, null, null);
-  }
-
   public static Read read(
-      SparkSession spark, String input, InputFormat format, String idColumn, String textColumn, Slice slice) {
+      SparkSession spark, String input, InputFormat format, String idColumn, String textColumn, InputSlice slice) {
     Checked checked = check(spark, input, slice.files(), format);
     List<UnreadableFile> unreadable = checked.unreadable();
     List<String> paths = checked.readable();

@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.corpusqa.config.InputFormat;
 
 /**
  * Lists a corpus's data files and checks that each can be read, so that a corrupt or truncated

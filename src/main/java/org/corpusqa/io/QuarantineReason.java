@@ -1,5 +1,7 @@
 package org.corpusqa.io;
 
+import org.corpusqa.qa.Failure;
+
 /** Why a record, or one (document, question) of it, is in the quarantine table. */
 public enum QuarantineReason {
   /** The record has no document id, so no answer row could be keyed. */
@@ -17,5 +19,13 @@ public enum QuarantineReason {
   /** The reader could not parse the record (JSON or CSV, Spark's PERMISSIVE mode). */
   MALFORMED_RECORD,
   /** A whole input file could not be read (a corrupt or truncated Parquet or ORC file). */
-  UNREADABLE_FILE
+  UNREADABLE_FILE;
+
+  /** The reason for a (document, question) the engine failed on; the switch fails to compile when a kind is added. */
+  public static QuarantineReason of(Failure.Kind kind) {
+    return switch (kind) {
+      case TOKENIZATION_FAILED -> TOKENIZATION_FAILED;
+      case MODEL_FAILED -> MODEL_FAILED;
+    };
+  }
 }

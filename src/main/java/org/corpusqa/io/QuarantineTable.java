@@ -1,6 +1,16 @@
 package org.corpusqa.io;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -28,9 +38,73 @@ public final class QuarantineTable {
           .add("run_id", DataTypes.StringType, false)
           .add("at", DataTypes.TimestampType, false);
 
-  private QuarantineTable() {}
+  private final SparkSession spark;
+  private final String name;
+  private final IcebergTable table;
 
-  public static IcebergTable of(SparkSession spark, String name) {
-    return new IcebergTable(spark, name, SCHEMA, "reason", List.of("record_key", "text_sha256", "query_id", "reason"));
+  private QuarantineTable(SparkSession spark, String name) {
+    this.spark = spark;
+    this.name = name;
+    this.table = new IcebergTable(spark, name, SCHEMA, "reason", List.of("record_key", "text_sha256", "query_id", "reason"));
+  }
+
+  public static QuarantineTable in(SparkSession spark, String name) {
+    return new QuarantineTable(spark, name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public void createIfMissing() {
+    table.createIfMissing();
+  }
+
+  /** Merges the rows; none is no commit, so that an identical rerun leaves the table as it is. */
+  public void merge(Dataset<Row> rows) {
+    if (!rows.isEmpty()) {
+      table.merge(rows);
+    }
+  }
+
+  /**
+   * The quarantine rows of a run: one per distinct (record key, text, question, reason) of the
+   * triaged records ({@link RecordTriage}), the model stage's failed (document, question) pairs
+   * ({@link AnswersTable#WITH_FAILURES}) and the unreadable files, with the number of records each
+   * stands for, so that the MERGE source never holds a key twice.
+   */
+  public Dataset<Row> rows(
+      Dataset<Row> triaged, Dataset<Row> modelStageRows, List<UnreadableFile> unreadable, String runId, Timestamp at) {
+    return recordRows(triaged, runId, at)
+        .unionByName(pairRows(modelStageRows, runId, at))
+        .unionByName(fileRows(unreadable, runId, at));
+  }
+
+  private static Dataset<Row> recordRows(Dataset<Row> triaged, String runId, Timestamp at) {
+    return triaged.filter(col(RecordTriage.REASON).isNotNull())
+        .groupBy(col(RecordTriage.RECORD_KEY), col(RecordTriage.TEXT_SHA256), col(RecordTriage.REASON))
+        .agg(first(col(CorpusSource.DOC_ID)).as("doc_id"), first(col(RecordTriage.DETAIL)).as("detail"),
+            first(col(CorpusSource.FILE)).as("source_file"), count(lit(1)).as("copies"))
+        .select(col(RecordTriage.RECORD_KEY), col("doc_id"), lit(null).cast(DataTypes.StringType).as("query_id"),
+            col(RecordTriage.REASON).as("reason"), lit(null).cast(DataTypes.StringType).as("error_class"),
+            col("detail"), col("source_file"), col(RecordTriage.TEXT_SHA256), col("copies"),
+            lit(runId).as("run_id"), lit(at).as("at"));
+  }
+
+  private static Dataset<Row> pairRows(Dataset<Row> modelStageRows, String runId, Timestamp at) {
+    return modelStageRows.filter(col(AnswersTable.FAILURE).isNotNull())
+        .select(col("doc_id").as(RecordTriage.RECORD_KEY), col("doc_id"), col("query_id"),
+            col(AnswersTable.FAILURE).as("reason"), col("failure_class").as("error_class"),
+            col("failure_detail").as("detail"), lit(null).cast(DataTypes.StringType).as("source_file"),
+            col("text_sha256"), lit(1L).as("copies"), lit(runId).as("run_id"), lit(at).as("at"));
+  }
+
+  private Dataset<Row> fileRows(List<UnreadableFile> unreadable, String runId, Timestamp at) {
+    List<Row> files = new ArrayList<>();
+    for (UnreadableFile f : unreadable) {
+      files.add(RowFactory.create("file:" + f.path(), null, null, QuarantineReason.UNREADABLE_FILE.name(),
+          f.errorClass(), f.detail(), f.path(), null, 1L, runId, at));
+    }
+    return spark.createDataFrame(files, SCHEMA);
   }
 }

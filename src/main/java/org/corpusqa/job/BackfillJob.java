@@ -4,16 +4,19 @@ import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.corpusqa.config.Chunking;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.InputSlice;
+import org.corpusqa.config.RunOptions;
+import org.corpusqa.digest.Sha256;
 import org.corpusqa.io.CorpusSource;
 import org.corpusqa.io.FileCheck;
-import org.corpusqa.model.BundleLocator;
-import org.corpusqa.model.ModelBundle;
+import org.corpusqa.io.RunSummary;
+import org.corpusqa.io.RunsTable;
 import org.corpusqa.qa.Query;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,11 +51,17 @@ public final class BackfillJob {
   }
 
   public Summary run() {
-    ModelBundle bundle =
-        ModelBundle.open(BundleLocator.localDirectory(options.modelUri(), spark.sparkContext().hadoopConfiguration()));
-    String backfillId = backfillId(bundle.sha256());
-    List<RunOptions.Chunk> chunks = plan(backfillId);
-    Set<String> committed = committedChunks(backfillId);
+    String backfillId = backfillId(DriverModel.load(spark, options.modelUri()).sha256());
+    JobSteps steps = new JobSteps(spark, "backfill", backfillId);
+    steps.begin("planning the chunks");
+    List<RunOptions.Chunk> chunks;
+    Set<String> committed;
+    try {
+      chunks = plan(backfillId);
+      committed = RunsTable.in(spark, options.tables().runs()).succeededChunks(backfillId);
+    } finally {
+      steps.end();
+    }
     List<RunOptions.Chunk> remaining = chunks.stream().filter(c -> !committed.contains(c.name())).toList();
     LOG.info("Backfill {} ({}): {} chunks, {} already committed, {} to do", backfillId, chunking, chunks.size(),
         chunks.size() - remaining.size(), remaining.size());
@@ -86,7 +95,7 @@ public final class BackfillJob {
       for (int from = 0; from < files.size(); from += chunking.filesPerChunk()) {
         List<String> part = files.subList(from, Math.min(files.size(), from + chunking.filesPerChunk()));
         String name = "files " + relative(part.get(0)) + " .. " + relative(part.get(part.size() - 1));
-        chunks.add(new RunOptions.Chunk(backfillId, name, new CorpusSource.Slice(List.copyOf(part), null, null)));
+        chunks.add(new RunOptions.Chunk(backfillId, name, new InputSlice(List.copyOf(part), null, null)));
       }
     } else {
       List<Row> values =
@@ -97,7 +106,7 @@ public final class BackfillJob {
         // Records without a value (or that do not parse) are in no range: they get a chunk of their
         // own, so that they are answered or quarantined, never skipped.
         String name = chunking.column() + (value.isNullAt(0) ? " is null" : "=" + value.getString(0));
-        chunks.add(new RunOptions.Chunk(backfillId, name, new CorpusSource.Slice(null, chunking.column(),
+        chunks.add(new RunOptions.Chunk(backfillId, name, new InputSlice(null, chunking.column(),
             value.isNullAt(0) ? null : value.getString(0))));
       }
     }
@@ -114,19 +123,6 @@ public final class BackfillJob {
     return path.startsWith(root) ? path.substring(root.length()).replaceFirst("^/", "") : path;
   }
 
-  private Set<String> committedChunks(String backfillId) {
-    Set<String> done = new HashSet<>();
-    if (!spark.catalog().tableExists(options.tables().runs())) {
-      return done;
-    }
-    for (Row row : spark.table(options.tables().runs())
-        .filter(col("backfill_id").equalTo(backfillId).and(col("status").equalTo("SUCCEEDED")))
-        .select("chunk").collectAsList()) {
-      done.add(row.getString(0));
-    }
-    return done;
-  }
-
   /** Same input, chunking, model and queries: the same backfill, resumable. */
   private String backfillId(String modelSha256) {
     StringBuilder key = new StringBuilder();
@@ -136,6 +132,6 @@ public final class BackfillJob {
     for (Query q : options.queries()) {
       key.append(q.id()).append('\t').append(q.question()).append('\t').append(q.settings()).append('\n');
     }
-    return PartitionAnswerer.sha256(key.toString()).substring(0, 16);
+    return Sha256.of(key.toString()).substring(0, 16);
   }
 }

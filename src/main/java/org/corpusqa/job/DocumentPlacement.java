@@ -18,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.corpusqa.io.CorpusSource;
+import org.corpusqa.qa.LongestFirst;
 import scala.Tuple2;
 
 /**

@@ -1,12 +1,10 @@
 package org.corpusqa.job;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,19 +20,19 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.corpusqa.config.EvaluateOptions;
 import org.corpusqa.eval.EvalContext;
 import org.corpusqa.eval.EvalDataset;
 import org.corpusqa.eval.EvalFormat;
 import org.corpusqa.eval.EvalQuestion;
+import org.corpusqa.eval.EvaluationResult;
 import org.corpusqa.eval.SquadMetrics;
+import org.corpusqa.executor.AnswerTask;
+import org.corpusqa.executor.PartitionAnswerer;
+import org.corpusqa.io.AnswersTable;
+import org.corpusqa.io.CorpusSource;
 import org.corpusqa.io.EvaluationsTable;
-import org.corpusqa.io.IcebergTable;
 import org.corpusqa.io.SerializableConf;
-import org.corpusqa.model.BundleLocator;
-import org.corpusqa.model.ModelBundle;
-import org.corpusqa.model.ModelCache;
-import org.corpusqa.model.QaModel;
-import org.corpusqa.qa.QaEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,47 +45,58 @@ public final class EvaluateJob {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
   private static final StructType INPUT =
       new StructType()
-          .add("doc_id", DataTypes.StringType, false)
-          .add("text", DataTypes.StringType, false)
-          .add("questions", DataTypes.createArrayType(
+          .add(CorpusSource.DOC_ID, DataTypes.StringType, false)
+          .add(CorpusSource.TEXT, DataTypes.StringType, false)
+          .add(CorpusSource.QUESTIONS, DataTypes.createArrayType(
               new StructType().add("id", DataTypes.StringType, false).add("question", DataTypes.StringType, false),
               false), false);
 
   private final SparkSession spark;
+  private final EvalDataset dataset;
   private final EvaluateOptions options;
 
-  public EvaluateJob(SparkSession spark, EvaluateOptions options) {
+  /** {@code dataset}: the labelled data, read (and checked) before Spark started. */
+  public EvaluateJob(SparkSession spark, EvalDataset dataset, EvaluateOptions options) {
     this.spark = spark;
+    this.dataset = dataset;
     this.options = options;
   }
 
   public EvaluationResult run() {
-    EvalDataset dataset = options.dataset();
-    ModelBundle bundle =
-        ModelBundle.open(BundleLocator.localDirectory(options.modelUri(), spark.sparkContext().hadoopConfiguration()));
-    ModelCache.configureEngine(Integer.parseInt(spark.conf().get("spark.task.cpus", "1")));
-    QaModel model = ModelCache.get(bundle, Device.cpu());
-    try {
-      new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), options.engineOptions())
-          .checkSettings("these settings", options.settings());
-    } catch (IllegalArgumentException e) {
-      throw new org.corpusqa.config.ConfigException(e.getMessage(), e);
-    }
+    DriverModel model = DriverModel.load(spark, options.modelUri());
+    model.checkSettings(options.settings(), options.engineOptions());
     try {
       Files.createDirectories(options.out());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create output directory " + options.out(), e);
     }
-    IcebergTable table = EvaluationsTable.of(spark, options.table());
+    EvaluationsTable table = EvaluationsTable.in(spark, options.table());
     table.createIfMissing();
 
     String runId = AnswerJob.newRunId();
     List<EvalQuestion> questions = dataset.questions();
-    LOG.info("Evaluation {}: model {} ({}), {} questions of {} ({})", runId, bundle.manifest().name(),
-        bundle.sha256(), questions.size(), dataset.source(), dataset.format().key());
+    LOG.info("Evaluation {}: model {} ({}), {} questions of {} ({})", runId, model.name(), model.sha256(),
+        questions.size(), dataset.source(), dataset.format().key());
+    JobSteps steps = new JobSteps(spark, "evaluate", runId);
+    Map<String, Row> best;
+    try {
+      steps.begin("answering " + questions.size() + " labelled questions");
+      best = answer(model, runId);
+    } finally {
+      steps.end();
+    }
+    Map<String, Object> metrics = score(questions, best);
+    EvaluationResult result = new EvaluationResult(runId, model.name(), dataset.format(), questions.size(), metrics);
+    table.append(result, model.sha256(), dataset, options.settings());
+    return result;
+  }
 
-    Map<String, Row> best = answer(dataset, bundle, runId);
-    // Written in data-file order: the official v2.0 sweep breaks ties in the na_probs file's order.
+  /**
+   * Writes predictions.json and na_probs.json as the official scripts read them, then metrics.json;
+   * returns the metrics. Written in data-file order: the official v2.0 sweep breaks ties in the
+   * na_probs file's order.
+   */
+  private Map<String, Object> score(List<EvalQuestion> questions, Map<String, Row> best) {
     LinkedHashMap<String, String> predictions = new LinkedHashMap<>();
     LinkedHashMap<String, Double> naProbs = new LinkedHashMap<>();
     for (EvalQuestion q : questions) {
@@ -101,12 +110,11 @@ public final class EvaluateJob {
       write("na_probs.json", naProbs);
     }
     write("metrics.json", metrics);
-    table.append(evaluationRow(runId, bundle, dataset, metrics));
-    return new EvaluationResult(runId, bundle.manifest().name(), dataset.format(), questions.size(), metrics);
+    return metrics;
   }
 
   /** The rank-1 answer text (null for no answer) and the no-answer score of every question. */
-  private Map<String, Row> answer(EvalDataset dataset, ModelBundle bundle, String runId) {
+  private Map<String, Row> answer(DriverModel model, String runId) {
     List<Row> rows = new ArrayList<>(dataset.contexts().size());
     for (EvalContext c : dataset.contexts()) {
       List<Row> asked = new ArrayList<>(c.questions().size());
@@ -119,16 +127,17 @@ public final class EvaluateJob {
     Dataset<Row> input = spark.createDataFrame(rows, INPUT);
     LongAccumulator documents = spark.sparkContext().longAccumulator("corpusqa.eval.documents");
     LongAccumulator windows = spark.sparkContext().longAccumulator("corpusqa.eval.windows");
-    AnswerTask task =
-        new AnswerTask(BundleLocator.forExecutors(options.modelUri()), bundle.sha256(), bundle.manifest().name(), List.of(), true,
-            options.settings(), options.engineOptions(), runId, Instant.now().toEpochMilli() * 1000,
-            null, java.util.Set.of(), SerializableConf.of(spark.sparkContext().hadoopConfiguration()),
-            FaultInjection.NONE);
+    AnswerTask task = model.task()
+        .setRun(runId, Instant.now())
+        .setHadoopConf(SerializableConf.of(spark.sparkContext().hadoopConfiguration()))
+        .setLabelledQuestions(options.settings())
+        .optEngineOptions(options.engineOptions())
+        .build();
     long started = System.nanoTime();
     List<Row> ranked =
-        input.mapPartitions(new PartitionAnswerer(task, documents, windows), Encoders.row(PartitionAnswerer.OUTPUT))
-            .filter(functions.col("rank").equalTo(1).or(functions.col("failure").isNotNull()))
-            .select("query_id", "answer", "null_score", "failure")
+        input.mapPartitions(new PartitionAnswerer(task, documents, windows), Encoders.row(AnswersTable.WITH_FAILURES))
+            .filter(functions.col("rank").equalTo(1).or(functions.col(AnswersTable.FAILURE).isNotNull()))
+            .select("query_id", "answer", "null_score", AnswersTable.FAILURE)
             .collectAsList();
     LOG.info("Evaluation {}: {} questions over {} texts, {} windows in {} s", runId, ranked.size(),
         documents.value(), windows.value(), String.format("%.1f", (System.nanoTime() - started) / 1e9));
@@ -172,25 +181,5 @@ public final class EvaluateJob {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + options.out().resolve(name), e);
     }
-  }
-
-  private Row evaluationRow(String runId, ModelBundle bundle, EvalDataset dataset, Map<String, Object> m) {
-    boolean v1 = dataset.format() == EvalFormat.SQUAD_V1_1;
-    String settings;
-    String metricsJson;
-    try {
-      ObjectMapper json = new ObjectMapper();
-      settings = json.writeValueAsString(options.settings().asMap());
-      metricsJson = json.writeValueAsString(m);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return RowFactory.create(
-        runId, new Timestamp(System.currentTimeMillis()), bundle.manifest().name(), bundle.sha256(),
-        dataset.source(), dataset.sha256(), dataset.format().key(), settings, dataset.questions().size(),
-        (Double) m.get(v1 ? "exact_match" : "exact"), (Double) m.get("f1"),
-        (Double) m.get("HasAns_exact"), (Double) m.get("HasAns_f1"),
-        (Double) m.get("NoAns_exact"), (Double) m.get("NoAns_f1"),
-        (Double) m.get("best_f1"), (Double) m.get("best_f1_thresh"), metricsJson);
   }
 }

@@ -2,15 +2,14 @@ package org.corpusqa.model;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.corpusqa.digest.Sha256;
 
 /**
  * Turns a bundle URI into a local directory: a local path is used as it is; any other Hadoop
@@ -55,12 +54,7 @@ public final class BundleLocator {
 
   private static Path copy(String uri, Configuration hadoopConf) {
     try {
-      String key =
-          HexFormat.of()
-              .formatHex(
-                  java.security.MessageDigest.getInstance("SHA-256")
-                      .digest(uri.getBytes(StandardCharsets.UTF_8)))
-              .substring(0, 16);
+      String key = Sha256.of(uri).substring(0, 16);
       // The copy keeps the folder's own name, which names a Hugging Face folder's model.
       String name = new org.apache.hadoop.fs.Path(uri).getName();
       Path target =
@@ -88,8 +82,6 @@ public final class BundleLocator {
       throw new ModelBundleException("Cannot load model " + uri + ": it cannot be copied to this machine ("
           + e.getClass().getSimpleName() + ": " + ModelBundleException.firstLine(e.getMessage()) + "); check the URI and the file"
           + " system's settings and credentials (conf/s3.properties for s3a://)", e);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -1,17 +1,13 @@
 package org.corpusqa.model;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import org.corpusqa.digest.Sha256;
 
 /**
  * A model in a local directory, in one of two layouts: a corpus-qa bundle ({@code model.pt} or
@@ -134,16 +130,13 @@ public final class ModelBundle {
     try {
       List<Path> sorted =
           files.stream().sorted((a, b) -> compareBytes(relative(directory, a), relative(directory, b))).toList();
-      MessageDigest listing = MessageDigest.getInstance("SHA-256");
+      StringBuilder listing = new StringBuilder();
       for (Path file : sorted) {
-        String line = fileSha256(file) + "  " + relative(directory, file) + "\n";
-        listing.update(line.getBytes(StandardCharsets.UTF_8));
+        listing.append(Sha256.ofFile(file)).append("  ").append(relative(directory, file)).append('\n');
       }
-      return HexFormat.of().formatHex(listing.digest());
+      return Sha256.of(listing.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot hash model " + directory, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -163,13 +156,5 @@ public final class ModelBundle {
   private static int compareBytes(String a, String b) {
     return java.util.Arrays.compareUnsigned(
         a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String fileSha256(Path file) throws IOException, NoSuchAlgorithmException {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }

@@ -25,15 +25,13 @@ import org.corpusqa.qa.WindowBatch;
  */
 public final class QaModel implements AutoCloseable {
   private final ModelBundle bundle;
-  private final Device device;
   private final Model model;
   private final QaTokenizer tokenizer;
   /** The tensors the model takes, in its order: the manifest's or the graph's, or the forward's. */
   private final List<ModelInput> inputs;
 
-  private QaModel(ModelBundle bundle, Device device, Model model, QaTokenizer tokenizer, List<ModelInput> inputs) {
+  private QaModel(ModelBundle bundle, Model model, QaTokenizer tokenizer, List<ModelInput> inputs) {
     this.bundle = bundle;
-    this.device = device;
     this.model = model;
     this.tokenizer = tokenizer;
     this.inputs = inputs;
@@ -89,7 +87,7 @@ public final class QaModel implements AutoCloseable {
     try {
       List<ModelInput> inputs =
           bundle.manifest().inputs().isEmpty() ? forwardInputs(bundle, model) : bundle.manifest().inputs();
-      QaModel qaModel = new QaModel(bundle, device, model, tokenizer, inputs);
+      QaModel qaModel = new QaModel(bundle, model, tokenizer, inputs);
       qaModel.checkInputNames();
       qaModel.checkOutputs();
       return qaModel;
@@ -117,10 +115,6 @@ public final class QaModel implements AutoCloseable {
 
   public ModelBundle bundle() {
     return bundle;
-  }
-
-  public Device device() {
-    return device;
   }
 
   public QaTokenizer tokenizer() {

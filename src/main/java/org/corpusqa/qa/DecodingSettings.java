@@ -27,17 +27,25 @@ public record DecodingSettings(
     Double nullThreshold)
     implements Serializable {
 
+  /** The Hugging Face question-answering pipeline's defaults (transformers 5.2 and before). */
+  public static final int DEFAULT_MAX_SEQ_LEN = 384;
+  public static final int DEFAULT_DOC_STRIDE = 128;
+  public static final int DEFAULT_MAX_QUESTION_LEN = 64;
+  public static final int DEFAULT_MAX_ANSWER_LEN = 15;
+  public static final int DEFAULT_TOP_K = 1;
+
   public static final DecodingSettings DEFAULTS =
-      new DecodingSettings(384, 128, 64, 15, 1, false, true, null);
+      new DecodingSettings(DEFAULT_MAX_SEQ_LEN, DEFAULT_DOC_STRIDE, DEFAULT_MAX_QUESTION_LEN, DEFAULT_MAX_ANSWER_LEN,
+          DEFAULT_TOP_K, false, true, null);
 
   public DecodingSettings {
-    DecodingSetting.MAX_SEQ_LEN.checkRange(maxSeqLen);
-    DecodingSetting.DOC_STRIDE.checkRange(docStride);
-    DecodingSetting.MAX_QUESTION_LEN.checkRange(maxQuestionLen);
-    DecodingSetting.MAX_ANSWER_LEN.checkRange(maxAnswerLen);
-    DecodingSetting.TOP_K.checkRange(topK);
+    DecodingKey.MAX_SEQ_LEN.checkRange(maxSeqLen);
+    DecodingKey.DOC_STRIDE.checkRange(docStride);
+    DecodingKey.MAX_QUESTION_LEN.checkRange(maxQuestionLen);
+    DecodingKey.MAX_ANSWER_LEN.checkRange(maxAnswerLen);
+    DecodingKey.TOP_K.checkRange(topK);
     if (nullThreshold != null) {
-      DecodingSetting.NULL_THRESHOLD.checkProbability(nullThreshold);
+      DecodingKey.NULL_THRESHOLD.checkProbability(nullThreshold);
     }
     if (docStride + maxQuestionLen >= maxSeqLen) {
       throw new IllegalArgumentException(
@@ -49,7 +57,7 @@ public record DecodingSettings(
   }
 
   /** A copy with one setting changed; {@code value} is an Integer, Boolean or Double as the setting needs. */
-  public DecodingSettings with(DecodingSetting setting, Object value) {
+  public DecodingSettings with(DecodingKey setting, Object value) {
     return withAll(java.util.Map.of(setting, value));
   }
 
@@ -57,12 +65,12 @@ public record DecodingSettings(
    * A copy with several settings changed at once, checked together: {@code max_seq_len: 128} with
    * {@code doc_stride: 32} is valid whichever comes first.
    */
-  public DecodingSettings withAll(java.util.Map<DecodingSetting, Object> values) {
+  public DecodingSettings withAll(java.util.Map<DecodingKey, Object> values) {
     int[] n = {maxSeqLen, docStride, maxQuestionLen, maxAnswerLen, topK};
     boolean impossible = handleImpossibleAnswer;
     boolean align = alignToWords;
     Double threshold = nullThreshold;
-    for (java.util.Map.Entry<DecodingSetting, Object> e : values.entrySet()) {
+    for (java.util.Map.Entry<DecodingKey, Object> e : values.entrySet()) {
       switch (e.getKey()) {
         case MAX_SEQ_LEN -> n[0] = (Integer) e.getValue();
         case DOC_STRIDE -> n[1] = (Integer) e.getValue();
@@ -80,14 +88,14 @@ public record DecodingSettings(
   /** The settings by their queries-file names, for logs and the evaluations table. */
   public java.util.Map<String, Object> asMap() {
     java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
-    map.put(DecodingSetting.MAX_SEQ_LEN.key(), maxSeqLen);
-    map.put(DecodingSetting.DOC_STRIDE.key(), docStride);
-    map.put(DecodingSetting.MAX_QUESTION_LEN.key(), maxQuestionLen);
-    map.put(DecodingSetting.MAX_ANSWER_LEN.key(), maxAnswerLen);
-    map.put(DecodingSetting.TOP_K.key(), topK);
-    map.put(DecodingSetting.HANDLE_IMPOSSIBLE_ANSWER.key(), handleImpossibleAnswer);
-    map.put(DecodingSetting.ALIGN_TO_WORDS.key(), alignToWords);
-    map.put(DecodingSetting.NULL_THRESHOLD.key(), nullThreshold);
+    map.put(DecodingKey.MAX_SEQ_LEN.key(), maxSeqLen);
+    map.put(DecodingKey.DOC_STRIDE.key(), docStride);
+    map.put(DecodingKey.MAX_QUESTION_LEN.key(), maxQuestionLen);
+    map.put(DecodingKey.MAX_ANSWER_LEN.key(), maxAnswerLen);
+    map.put(DecodingKey.TOP_K.key(), topK);
+    map.put(DecodingKey.HANDLE_IMPOSSIBLE_ANSWER.key(), handleImpossibleAnswer);
+    map.put(DecodingKey.ALIGN_TO_WORDS.key(), alignToWords);
+    map.put(DecodingKey.NULL_THRESHOLD.key(), nullThreshold);
     return map;
   }
 }

@@ -19,7 +19,9 @@ public record EngineOptions(int maxBatchTokens, int maxBatchRows, int lookaheadW
    * activations outgrow the caches, and about as many as in batches of 512. GPUs want larger
    * batches (see the README's GPUs paragraph).
    */
-  public static final EngineOptions DEFAULTS = new EngineOptions(1024, 64, 256);
+  public static final int DEFAULT_MAX_BATCH_TOKENS = 1024;
+
+  public static final EngineOptions DEFAULTS = new EngineOptions(DEFAULT_MAX_BATCH_TOKENS, 64, 256);
 
   public EngineOptions {
     if (maxBatchTokens < 1 || maxBatchRows < 1 || lookaheadWindows < 1) {

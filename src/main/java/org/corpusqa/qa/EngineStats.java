@@ -45,10 +45,6 @@ public final class EngineStats {
     return realTokens;
   }
 
-  public long paddedTokens() {
-    return paddedTokens;
-  }
-
   /** Most windows held at once: bounded by the lookahead, whatever the documents' length. */
   public int peakPendingWindows() {
     return peakPendingWindows;

@@ -2,6 +2,7 @@ package org.corpusqa.qa;
 
 import java.io.Serializable;
 import java.util.Objects;
+import org.corpusqa.digest.Sha256;
 
 /** One question asked of every document, with the settings that decode its answers. */
 public record Query(String id, String question, DecodingSettings settings) implements Serializable {
@@ -16,12 +17,6 @@ public record Query(String id, String question, DecodingSettings settings) imple
    * run asks again when a query's wording or settings changed under the same id.
    */
   public String sha256() {
-    String identity = question + "\n" + settings.asMap();
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.of(question + "\n" + settings.asMap());
   }
 }

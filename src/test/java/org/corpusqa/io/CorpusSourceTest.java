@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
+import org.corpusqa.config.InputFormat;
+import org.corpusqa.config.InputSlice;
 import org.corpusqa.testing.SparkTestSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +35,7 @@ class CorpusSourceTest {
     assertThat(months).containsExactlyInAnyOrder("2019-01", "2019-02");
 
     CorpusSource.Read february = CorpusSource.read(spark, archive.toString(), InputFormat.JSON, "doc_id", "text",
-        new CorpusSource.Slice(null, "month", "2019-02"));
+        new InputSlice(null, "month", "2019-02"));
     assertThat(february.records().select(CorpusSource.DOC_ID).as(Encoders.STRING()).collectAsList())
         .containsExactly("doc-2019-02");
 

@@ -16,9 +16,12 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.InputFormat;
 import org.corpusqa.config.QueriesFile;
-import org.corpusqa.io.InputFormat;
-import org.corpusqa.qa.EngineOptions;
+import org.corpusqa.config.RunMode;
+import org.corpusqa.config.RunOptions;
+import org.corpusqa.digest.Sha256;
+import org.corpusqa.io.RunSummary;
 import org.corpusqa.qa.Query;
 import org.corpusqa.testing.SparkTestSession;
 import org.corpusqa.testing.TestModels;
@@ -54,9 +57,15 @@ class AnswerJobTest {
 
   static RunOptions options(String input, InputFormat format, String idColumn, String textColumn, String table,
       List<Query> queries, String explain, RunMode mode) {
-    return new RunOptions(input, format, idColumn, textColumn, queries, TestModels.TINY_BERT.toString(),
-        new RunOptions.Tables(table, "quarantine", "runs"), mode, explain, 3, RunOptions.DEFAULT_MAX_TEXT_CHARS,
-        RunOptions.DEFAULT_MAX_QUARANTINE_SHARE, EngineOptions.DEFAULTS, null);
+    return builder(input, format, idColumn, textColumn, table, queries, explain, mode).build();
+  }
+
+  static RunOptions.Builder builder(String input, InputFormat format, String idColumn, String textColumn,
+      String table, List<Query> queries, String explain, RunMode mode) {
+    return RunOptions.builder()
+        .setInput(input).setQueries(queries).setModel(TestModels.TINY_BERT.toString())
+        .optInputFormat(format).optColumns(idColumn, textColumn)
+        .optTables(new RunOptions.Tables(table, "quarantine", "runs")).optMode(mode).optExplain(explain, 3);
   }
 
   @Test
@@ -78,7 +87,7 @@ class AnswerJobTest {
       if (!row.isNullAt(3)) {
         assertThat(row.getString(3)).isEqualTo(text.substring(row.getInt(4), row.getInt(5)));
       }
-      assertThat(row.getString(8)).isEqualTo(PartitionAnswerer.sha256(text));
+      assertThat(row.getString(8)).isEqualTo(Sha256.of(text));
       assertThat(row.getString(9)).isEqualTo("tiny-bert");
       assertThat(row.getString(11)).isEqualTo(first.runId());
     }
@@ -123,7 +132,7 @@ class AnswerJobTest {
         + " (SELECT max_by(run_id, ended_at) FROM runs) ORDER BY reason, record_key").collectAsList();
     assertThat(reasons).extracting(r -> r.getString(1) + " " + r.getString(0))
         .containsExactly("CONFLICTING_DUPLICATE_ID conflict", "CONFLICTING_DUPLICATE_ID conflict",
-            "EMPTY_TEXT b", "EMPTY_TEXT c", "MISSING_DOC_ID sha256:" + PartitionAnswerer.sha256("Срок поставки."));
+            "EMPTY_TEXT b", "EMPTY_TEXT c", "MISSING_DOC_ID sha256:" + Sha256.of("Срок поставки."));
     assertThat(reasons.get(0).getString(2)).isEqualTo("document id appears with 2 different texts in this input; none answered");
     Row run = spark.sql("SELECT records_read, records_answered, records_unchanged, records_duplicate,"
         + " records_quarantined, status FROM runs ORDER BY ended_at DESC LIMIT 1").first();
@@ -160,10 +169,8 @@ class AnswerJobTest {
     lines.add("{\"doc_id\": \"no-text\"}");
     lines.add("{\"doc_id\": \"blank\", \"text\": \"\\u200b \\u00a0\\t\"}");
     Files.write(dir.resolve("part-1.jsonl"), lines);
-    RunOptions base = options(dir.toString(), InputFormat.JSON, "doc_id", "text", "answers_poison", QUERIES, null,
-        RunMode.FULL);
-    RunOptions options = new RunOptions(base.input(), base.inputFormat(), base.idColumn(), base.textColumn(),
-        base.queries(), base.modelUri(), base.tables(), base.mode(), null, 1, 20_000, 1.0, base.engineOptions(), null);
+    RunOptions options = builder(dir.toString(), InputFormat.JSON, "doc_id", "text", "answers_poison", QUERIES, null,
+        RunMode.FULL).optExplain(null, 1).optMaxTextChars(20_000).optMaxQuarantineShare(1.0).build();
     RunSummary summary = new AnswerJob(spark, options).run();
     assertThat(summary.recordsRead()).isEqualTo(12);
     assertThat(summary.recordsAnswered()).isEqualTo(6);

@@ -17,12 +17,14 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.corpusqa.config.EvaluateOptions;
 import org.corpusqa.eval.EvalDataReader;
 import org.corpusqa.eval.EvalDataset;
 import org.corpusqa.eval.EvalFormat;
 import org.corpusqa.eval.EvalInput;
 import org.corpusqa.eval.EvalQuestion;
-import org.corpusqa.qa.DecodingSetting;
+import org.corpusqa.eval.EvaluationResult;
+import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
 import org.corpusqa.testing.SparkTestSession;
@@ -39,9 +41,9 @@ class EvaluateJobTest {
   @TempDir Path tmp;
 
   private EvaluationResult evaluate(Path data, EvalInput input, boolean impossible, String out) {
-    DecodingSettings settings = DecodingSettings.DEFAULTS.with(DecodingSetting.HANDLE_IMPOSSIBLE_ANSWER, impossible);
-    return new EvaluateJob(SPARK, new EvaluateOptions(EvalDataReader.read(data, input), TestModels.TINY_BERT.toString(), settings,
-        tmp.resolve(out), "evaluations", EngineOptions.DEFAULTS)).run();
+    DecodingSettings settings = DecodingSettings.DEFAULTS.with(DecodingKey.HANDLE_IMPOSSIBLE_ANSWER, impossible);
+    return new EvaluateJob(SPARK, EvalDataReader.read(data, input), new EvaluateOptions(TestModels.TINY_BERT.toString(),
+        settings, tmp.resolve(out), "evaluations", EngineOptions.DEFAULTS)).run();
   }
 
   private static Path shared(String file) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class DecodingTest {
   private static final QaTokenizer TOKENIZER = EngineFixtures.tokenizer();
   private static final DecodingSettings NO_ALIGN =
-      DecodingSettings.DEFAULTS.with(DecodingSetting.ALIGN_TO_WORDS, false);
+      DecodingSettings.DEFAULTS.with(DecodingKey.ALIGN_TO_WORDS, false);
 
   /** Logits set on document tokens: start and end maps from token to logit. */
   private static ScriptedForwardPass script(Map<Integer, Double> starts, Map<Integer, Double> ends) {
@@ -55,9 +55,9 @@ class DecodingTest {
   void spanLongerThanMaxAnswerLenIsExcluded() {
     String text = "один два три четыре пять шесть семь восемь девять десять";
     ScriptedForwardPass model = script(Map.of(1, 8.0), Map.of(8, 9.0, 3, 7.0));
-    QaResult longAllowed = answerOne(text, NO_ALIGN.with(DecodingSetting.MAX_ANSWER_LEN, 10), model);
+    QaResult longAllowed = answerOne(text, NO_ALIGN.with(DecodingKey.MAX_ANSWER_LEN, 10), model);
     assertThat(longAllowed.answers().get(0).text()).isEqualTo(chars(text, 1, 8));
-    QaResult capped = answerOne(text, NO_ALIGN.with(DecodingSetting.MAX_ANSWER_LEN, 5), model);
+    QaResult capped = answerOne(text, NO_ALIGN.with(DecodingKey.MAX_ANSWER_LEN, 5), model);
     assertThat(capped.answers().get(0).text()).isEqualTo(chars(text, 1, 3));
   }
 
@@ -85,7 +85,7 @@ class DecodingTest {
   @Test
   void spanInTheOverlapOfTwoWindowsAppearsOnceWithItsBestScore() {
     String text = EngineFixtures.longText(3_000);
-    DecodingSettings settings = NO_ALIGN.with(DecodingSetting.TOP_K, 3);
+    DecodingSettings settings = NO_ALIGN.with(DecodingKey.TOP_K, 3);
     Query query = new Query("q", "срок поставки", settings);
     TokenizedText question = TOKENIZER.tokenize("срок поставки");
     QuestionWork work =
@@ -145,7 +145,7 @@ class DecodingTest {
     assertThat(without.answers()).hasSize(1);
     assertThat(without.answers().get(0).hasSpan()).isTrue();
 
-    DecodingSettings impossible = NO_ALIGN.with(DecodingSetting.HANDLE_IMPOSSIBLE_ANSWER, true);
+    DecodingSettings impossible = NO_ALIGN.with(DecodingKey.HANDLE_IMPOSSIBLE_ANSWER, true);
     QaResult with = answerOne(text, impossible, model);
     Answer none = with.answers().get(0);
     assertThat(none.hasSpan()).isFalse();
@@ -155,7 +155,7 @@ class DecodingTest {
     assertThat(with.nullScore()).isGreaterThan(0.9);
 
     // With top_k 3 the spans follow the no-answer, best first.
-    QaResult three = answerOne(text, impossible.with(DecodingSetting.TOP_K, 3), model);
+    QaResult three = answerOne(text, impossible.with(DecodingKey.TOP_K, 3), model);
     assertThat(three.answers()).extracting(Answer::rank).containsExactly(1, 2, 3);
     assertThat(three.answers().get(0).hasSpan()).isFalse();
     assertThat(three.answers().get(1).text()).isEqualTo(chars(text, 2, 3));
@@ -166,7 +166,7 @@ class DecodingTest {
     String text = "Цена контракта составляет сто рублей.";
     ScriptedForwardPass model = script(Map.of(2, 9.0), Map.of(3, 9.0), w -> -3.0);
     DecodingSettings settings =
-        NO_ALIGN.with(DecodingSetting.HANDLE_IMPOSSIBLE_ANSWER, true).with(DecodingSetting.TOP_K, 2);
+        NO_ALIGN.with(DecodingKey.HANDLE_IMPOSSIBLE_ANSWER, true).with(DecodingKey.TOP_K, 2);
     QaResult result = answerOne(text, settings, model);
     assertThat(result.answers().get(0).text()).isEqualTo(chars(text, 2, 3));
     // "No answer" scores about e^-12 here, below every span of the window.
@@ -178,12 +178,12 @@ class DecodingTest {
     String text = "Цена контракта составляет сто рублей.";
     // No-answer logit 1 against spans of logit 9: the null score is small but above a tiny threshold.
     ScriptedForwardPass model = script(Map.of(2, 9.0), Map.of(3, 9.0), w -> 1.0);
-    DecodingSettings top2 = NO_ALIGN.with(DecodingSetting.TOP_K, 2);
+    DecodingSettings top2 = NO_ALIGN.with(DecodingKey.TOP_K, 2);
     QaResult plain = answerOne(text, top2, model);
     assertThat(plain.answers()).allMatch(Answer::hasSpan);
     double nullScore = plain.nullScore();
 
-    QaResult above = answerOne(text, top2.with(DecodingSetting.NULL_THRESHOLD, nullScore / 2), model);
+    QaResult above = answerOne(text, top2.with(DecodingKey.NULL_THRESHOLD, nullScore / 2), model);
     assertThat(above.answers()).hasSize(2);
     Answer none = above.answers().get(0);
     assertThat(none.reason()).isEqualTo(NoAnswerReason.ABOVE_NULL_THRESHOLD);
@@ -191,7 +191,7 @@ class DecodingTest {
     assertThat(above.answers().get(1).text()).isEqualTo(chars(text, 2, 3));
 
     // At or below the threshold nothing changes: the rule is na_prob > threshold.
-    QaResult at = answerOne(text, top2.with(DecodingSetting.NULL_THRESHOLD, nullScore), model);
+    QaResult at = answerOne(text, top2.with(DecodingKey.NULL_THRESHOLD, nullScore), model);
     assertThat(at.answers()).isEqualTo(plain.answers());
   }
 
@@ -199,7 +199,7 @@ class DecodingTest {
   void topKAreOrderedByScore() {
     String text = "один два три четыре пять шесть семь восемь девять десять";
     ScriptedForwardPass model = script(Map.of(0, 3.0, 4, 5.0, 7, 7.0), Map.of(1, 3.0, 5, 5.0, 8, 7.0));
-    QaResult result = answerOne(text, NO_ALIGN.with(DecodingSetting.TOP_K, 5), model);
+    QaResult result = answerOne(text, NO_ALIGN.with(DecodingKey.TOP_K, 5), model);
     List<Answer> answers = result.answers();
     assertThat(answers).hasSize(5).extracting(Answer::rank).containsExactly(1, 2, 3, 4, 5);
     for (int i = 0; i + 1 < answers.size(); i++) {
@@ -278,7 +278,7 @@ class DecodingTest {
     ScriptedForwardPass model = script(Map.of(), Map.of());
     List<QaResult> results =
         EngineFixtures.answer(
-            List.of(new Query("q", "срок", DecodingSettings.DEFAULTS.with(DecodingSetting.TOP_K, 3))),
+            List.of(new Query("q", "срок", DecodingSettings.DEFAULTS.with(DecodingKey.TOP_K, 3))),
             List.of(new Document("empty", ""), new Document("blank", " \n\t "), new Document("ok", "срок")),
             model);
     assertThat(results).hasSize(3);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.corpusqa.model.QaModel;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Character offsets are Java String indices into the original text, whatever the script. */
 class OffsetsTest {
@@ -68,7 +68,7 @@ class OffsetsTest {
     List<Document> docs = List.of(new Document("d", text), new Document("long", (text + " ").repeat(120)));
     for (boolean align : new boolean[] {true, false}) {
       DecodingSettings settings =
-          DecodingSettings.DEFAULTS.with(DecodingSetting.TOP_K, 20).with(DecodingSetting.ALIGN_TO_WORDS, align);
+          DecodingSettings.DEFAULTS.with(DecodingKey.TOP_K, 20).with(DecodingKey.ALIGN_TO_WORDS, align);
       List<QaResult> results = new ArrayList<>();
       try (ForwardPass forward = MODEL.newForwardPass()) {
         QaEngine engine = new QaEngine(MODEL.tokenizer(), 384, EngineOptions.DEFAULTS);

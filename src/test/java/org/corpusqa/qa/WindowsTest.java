@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.corpusqa.model.QaModel;
-import org.corpusqa.testing.TestModels;
 import org.junit.jupiter.api.Test;
 
 class WindowsTest {
@@ -47,7 +46,7 @@ class WindowsTest {
   void windowsCoverEveryContextTokenAndOverlapByDocStride() {
     String text = EngineFixtures.longText(20_000);
     TokenizedText context = TOKENIZER.tokenize(text);
-    DecodingSettings settings = DecodingSettings.DEFAULTS.with(DecodingSetting.DOC_STRIDE, 100);
+    DecodingSettings settings = DecodingSettings.DEFAULTS.with(DecodingKey.DOC_STRIDE, 100);
     List<Window> windows = windowsOf(text, "обеспечение исполнения контракта", settings);
     assertThat(windows.size()).isGreaterThan(10);
     assertThat(windows.get(0).contextFrom()).isZero();
@@ -104,7 +103,7 @@ class WindowsTest {
   void questionIsCutAtMaxQuestionLen() {
     String longQuestion = "обеспечение исполнения контракта ".repeat(20);
     assertThat(TOKENIZER.tokenize(longQuestion).size()).isGreaterThan(10);
-    DecodingSettings settings = DecodingSettings.DEFAULTS.with(DecodingSetting.MAX_QUESTION_LEN, 10);
+    DecodingSettings settings = DecodingSettings.DEFAULTS.with(DecodingKey.MAX_QUESTION_LEN, 10);
     Window w = windowsOf("Цена контракта.", longQuestion, settings).get(0);
     // [CLS] + 10 question tokens + [SEP]
     assertThat(w.contextStart()).isEqualTo(12);

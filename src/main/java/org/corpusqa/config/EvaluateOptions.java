@@ -1,0 +1,18 @@
+package org.corpusqa.config;
+
+import java.nio.file.Path;
+import org.corpusqa.qa.DecodingSettings;
+import org.corpusqa.qa.EngineOptions;
+
+/**
+ * What {@code evaluate} was asked to do.
+ *
+ * @param settings the decoding settings every question is answered with
+ * @param out directory for predictions.json, na_probs.json and metrics.json
+ */
+public record EvaluateOptions(
+    String modelUri,
+    DecodingSettings settings,
+    Path out,
+    String table,
+    EngineOptions engineOptions) {}

@@ -1,0 +1,74 @@
+package org.corpusqa.job;
+
+import ai.djl.Device;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.corpusqa.config.ConfigException;
+import org.corpusqa.executor.AnswerTask;
+import org.corpusqa.model.BundleLocator;
+import org.corpusqa.model.ModelBundle;
+import org.corpusqa.model.ModelCache;
+import org.corpusqa.model.QaModel;
+import org.corpusqa.qa.DecodingSettings;
+import org.corpusqa.qa.EngineOptions;
+import org.corpusqa.qa.QaEngine;
+import org.corpusqa.qa.Query;
+
+/**
+ * The model as the driver sees it: opened, identified and loaded once on the CPU, before any data
+ * is read, so that a broken model or a query its tokenizer cannot take fails the job at once. Tasks
+ * load their own copy ({@link org.corpusqa.executor.PartitionAnswerer}) and check it against this
+ * identity.
+ */
+final class DriverModel {
+  private final String uri;
+  private final ModelBundle bundle;
+  private final QaModel model;
+
+  private DriverModel(String uri, ModelBundle bundle, QaModel model) {
+    this.uri = uri;
+    this.bundle = bundle;
+    this.model = model;
+  }
+
+  static DriverModel load(SparkSession spark, String uri) {
+    ModelBundle bundle = ModelBundle.open(BundleLocator.localDirectory(uri, spark.sparkContext().hadoopConfiguration()));
+    ModelCache.configureEngine(TaskSlots.cpusPerTask(spark));
+    return new DriverModel(uri, bundle, ModelCache.get(bundle, Device.cpu()));
+  }
+
+  String name() {
+    return bundle.manifest().name();
+  }
+
+  String sha256() {
+    return bundle.sha256();
+  }
+
+  /** Every query tokenized and checked against the model's window, as the tasks will. */
+  void checkQueries(List<Query> queries, EngineOptions options) {
+    try {
+      engine(options).prepare(queries);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  /** Decoding settings checked against the model's window. */
+  void checkSettings(DecodingSettings settings, EngineOptions options) {
+    try {
+      engine(options).checkSettings("these settings", settings);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  /** A task description for this model: where executors find it and the identity they must see. */
+  AnswerTask.Builder task() {
+    return AnswerTask.forModel(BundleLocator.forExecutors(uri), sha256(), name());
+  }
+
+  private QaEngine engine(EngineOptions options) {
+    return new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), options);
+  }
+}

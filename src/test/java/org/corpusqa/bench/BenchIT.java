@@ -1,0 +1,77 @@
+package org.corpusqa.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import org.corpusqa.testing.Processes;
+import org.corpusqa.testing.Processes.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jobs/corpus-qa bench} end to end on the tiny int8 ONNX model against its fp32 TorchScript
+ * twin: every section is measured and written, and the figures hang together. Speeds are printed,
+ * never asserted: this only checks that the measurements are made and are consistent.
+ */
+class BenchIT {
+  private static final Path ROOT = Paths.get("").toAbsolutePath();
+
+  @TempDir Path tmp;
+
+  @Test
+  void measuresEverySectionAndWritesJson() throws Exception {
+    Path out = tmp.resolve("bench.json");
+    Result run = Processes.run(List.of(ROOT.resolve("jobs/corpus-qa").toString(), "--master", "local[2]", "bench",
+        "--model", "src/test/resources/models/tiny-distilbert-onnx-int8",
+        "--reference-model", "src/test/resources/models/tiny-distilbert",
+        "--synthetic", "9", "--seconds", "0.5", "--heap-docs", "200,2000", "--out", out.toString()),
+        Map.of(), ROOT, 900);
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    assertThat(run.stdout()).contains("model alone: ").contains("engine: ").contains("naive baseline: ")
+        .contains("spark job: ").contains("wrote " + out);
+    JsonNode report = new ObjectMapper().readTree(out.toFile());
+    System.out.println(report.toPrettyString());
+
+    assertThat(report.at("/model/format").asText()).isEqualTo("onnx");
+    assertThat(report.at("/model/precision").asText()).isEqualTo("int8");
+    for (String length : List.of("128", "256", "384")) {
+      JsonNode shape = report.at("/model_alone/" + length);
+      assertThat(shape.get("windows_per_s").asDouble()).isPositive();
+      assertThat(shape.get("tokens_per_s").asDouble())
+          .isCloseTo(shape.get("windows_per_s").asDouble() * Integer.parseInt(length),
+              org.assertj.core.data.Percentage.withPercentage(1));
+      // ONNX lists no weights: the arithmetic comes from the fp32 reference.
+      assertThat(shape.get("gflop_per_s").asDouble()).isPositive();
+    }
+    JsonNode engine = report.get("engine");
+    assertThat(engine.get("documents").asInt()).isEqualTo(9);
+    assertThat(engine.get("questions").asInt()).isEqualTo(18);
+    assertThat(engine.get("windows").asInt()).isGreaterThan(18);
+    assertThat(engine.get("padding_efficiency").asDouble()).isBetween(0.5, 1.0);
+    assertThat(engine.get("time_share_tokenize").asDouble() + engine.get("time_share_forward").asDouble()
+        + engine.get("time_share_decode").asDouble()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(engine.get("engine_share_of_model_alone").asDouble()).isPositive();
+    assertThat(report.at("/versus_reference/top_answers_identical_share").asDouble()).isBetween(0.0, 1.0);
+    JsonNode naive = report.get("naive_baseline");
+    assertThat(naive.get("documents").asInt()).isEqualTo(5); // half the synthetic corpus fits one window
+    assertThat(naive.get("pairs").asInt()).isEqualTo(10);
+    // The naive baseline runs on the fp32 reference; the engine matches its span wherever the
+    // stock translator's argmaxes are in order (NaiveBaselineTest checks this on many more pairs).
+    assertThat(naive.get("model").asText()).isEqualTo("tiny-distilbert");
+    assertThat(naive.get("pairs_argmax_in_order").asInt() + naive.get("pairs_argmax_crossed").asInt()
+        + naive.get("pairs_argmax_on_separator").asInt()).isEqualTo(10);
+    if (naive.get("pairs_argmax_in_order").asInt() > 0) {
+      assertThat(naive.get("answers_identical_share_argmax_in_order").asDouble()).isEqualTo(1.0);
+    }
+    assertThat(naive.get("bench_model_speedup").asDouble()).isPositive();
+    assertThat(report.at("/spark_job/records_answered").asLong()).isEqualTo(9);
+    assertThat(report.at("/spark_job/master").asText()).isEqualTo("local[2]");
+    assertThat(report.get("heap")).hasSize(2);
+    assertThat(report.at("/heap/1/results").asInt()).isEqualTo(4000);
+  }
+}
