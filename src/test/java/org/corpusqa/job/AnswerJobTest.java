@@ -113,6 +113,33 @@ class AnswerJobTest {
   }
 
   @Test
+  void everySparkJobOfARunIsNamedAfterItsStep() throws Exception {
+    List<String> descriptions = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
+        descriptions.add(String.valueOf(job.properties().getProperty("spark.job.description")));
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    RunSummary run;
+    try {
+      run = new AnswerJob(spark, options("answers_described", QUERIES, null)).run();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    String prefix = "corpus-qa run " + run.runId() + ": ";
+    assertThat(descriptions).isNotEmpty().allSatisfy(d -> assertThat(d).startsWith(prefix));
+    assertThat(descriptions.stream().map(d -> d.substring(prefix.length())).distinct().toList())
+        .contains("model stage: answering 2 queries", "counting", "merging quarantine and answers",
+            "recording the run");
+    // A later job of the same thread is not described as the run's.
+    spark.range(1).count();
+    assertThat(spark.sparkContext().getLocalProperty("spark.job.description")).isNull();
+  }
+
+  @Test
   void recordsThatCannotBeAnsweredAreQuarantinedWithTheirReason() {
     Path bad = tmp.resolve("bad.parquet");
     spark.sql("SELECT * FROM VALUES ('a', 'Цена контракта.'), (NULL, 'Срок поставки.'), ('b', NULL),"
