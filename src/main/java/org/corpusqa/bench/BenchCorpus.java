@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.corpusqa.config.ConfigException;
+import org.corpusqa.io.CorpusSource;
 import org.corpusqa.io.InputFormat;
+import org.corpusqa.io.UnreadableFile;
 import org.corpusqa.qa.Document;
 
 /** The documents a bench measures, and their source as the report names it. */
@@ -16,14 +19,33 @@ public record BenchCorpus(List<Document> documents, String source) {
     return new BenchCorpus(SyntheticCorpus.generate(documents, SYNTHETIC_SEED), "synthetic");
   }
 
-  /** The corpus's documents, read with Spark as run reads them (id and text columns). */
+  /**
+   * The corpus's documents with an id and a non-blank text, read as {@code run} reads them (its
+   * {@code doc_id} and {@code text} columns).
+   */
   public static BenchCorpus read(SparkSession spark, String path, InputFormat format) {
+    CorpusSource.Read read =
+        CorpusSource.read(spark, path, format, CorpusSource.DOC_ID, CorpusSource.TEXT, CorpusSource.Slice.ALL);
+    refuseUnreadable(path, read.unreadable());
     List<Document> docs = new ArrayList<>();
-    for (Row row : spark.read().format(format.sparkName()).load(path).select("doc_id", "text").collectAsList()) {
+    for (Row row : read.records().select(CorpusSource.DOC_ID, CorpusSource.TEXT).collectAsList()) {
       if (row.getString(0) != null && row.getString(1) != null && !row.getString(1).isBlank()) {
         docs.add(new Document(row.getString(0), row.getString(1)));
       }
     }
     return new BenchCorpus(docs, path);
+  }
+
+  /**
+   * A bench measures the corpus it is given: files the job would quarantine are an error here, not
+   * documents silently left out of the figures.
+   */
+  private static void refuseUnreadable(String path, List<UnreadableFile> unreadable) {
+    if (!unreadable.isEmpty()) {
+      UnreadableFile first = unreadable.get(0);
+      throw new ConfigException(String.format(
+          "Cannot bench --corpus %s: %d file(s) cannot be read, got: %s (%s: %s)",
+          path, unreadable.size(), first.path(), first.errorClass(), first.detail()));
+    }
   }
 }
