@@ -70,19 +70,32 @@ public final class BenchRun {
     listener.measured(name, figures);
   }
 
+  // The three header sections were Map.of, whose iteration order changes from one JVM to the next;
+  // they keep the order they were written in, so that two reports compare line by line.
   private Map<String, Object> modelFigures() {
     ModelBundle bundle = models.bundle();
-    return Map.of("name", bundle.manifest().name(), "format", bundle.format().name().toLowerCase(),
-        "precision", bundle.manifest().precision().key(), "sha256", bundle.sha256());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", bundle.manifest().name());
+    out.put("format", bundle.format().name().toLowerCase());
+    out.put("precision", bundle.manifest().precision().key());
+    out.put("sha256", bundle.sha256());
+    return out;
   }
 
   private Map<String, Object> machineFigures() {
-    return Map.of("processors", Runtime.getRuntime().availableProcessors(), "workers", settings.workers(),
-        "os_arch", System.getProperty("os.arch"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("processors", Runtime.getRuntime().availableProcessors());
+    out.put("workers", settings.workers());
+    out.put("os_arch", System.getProperty("os.arch"));
+    return out;
   }
 
   private Map<String, Object> corpusFigures() {
-    return Map.of("documents", docs().size(), "source", corpus.source(), "queries", settings.queries().size());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("documents", docs().size());
+    out.put("source", corpus.source());
+    out.put("queries", settings.queries().size());
+    return out;
   }
 
   private List<Document> docs() {
