@@ -75,75 +75,110 @@ public final class NaiveBaseline {
 
   public Map<String, Object> measure(List<Document> single) {
     int maxSeqLen = model.bundle().manifest().maxSeqLen();
-    List<Query> matching = queries.stream()
+    Benchmark engine = new Benchmark(model, matchingQueries(maxSeqLen), options, workers, 0);
+    Rounds rounds;
+    try (HuggingFaceTokenizer tokenizer = stockTokenizer(maxSeqLen)) {
+      rounds = alternate(engine, stockTranslator(tokenizer), single);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return report(single, rounds, Agreement.of(rounds.engineRun().results(), rounds.naive()));
+  }
+
+  /** The queries decoded as the stock translator decodes: see the class comment. */
+  private List<Query> matchingQueries(int maxSeqLen) {
+    return queries.stream()
         .map(q -> new Query(q.id(), q.question(), q.settings().withAll(Map.of(
             DecodingKey.HANDLE_IMPOSSIBLE_ANSWER, false,
             DecodingKey.MAX_ANSWER_LEN, maxSeqLen,
             DecodingKey.ALIGN_TO_WORDS, false,
             DecodingKey.TOP_K, 1))))
         .toList();
+  }
+
+  private QuestionAnsweringTranslator stockTranslator(HuggingFaceTokenizer tokenizer) {
+    return QuestionAnsweringTranslator.builder(tokenizer)
+        .optIncludeTokenTypes(model.inputs().contains(ModelInput.TOKEN_TYPE_IDS))
+        .optDetail(true)
+        .build();
+  }
+
+  /** The last round's results of each side, and each side's best time over all rounds. */
+  private record Rounds(
+      Benchmark.EngineRun engineRun, double engineSeconds, Map<String, Observed> naive, double naiveSeconds) {}
+
+  private Rounds alternate(Benchmark engine, QuestionAnsweringTranslator stock, List<Document> single) {
     // The two sides alternate for a few rounds and each keeps its best time: one pass of a few
     // documents lasts seconds, and on a shared machine a single pass measures the neighbours.
-    Benchmark engine = new Benchmark(model, matching, options, workers, 0);
     Benchmark.EngineRun engineRun = null;
     double engineSeconds = Double.POSITIVE_INFINITY;
     Map<String, Observed> naive = new HashMap<>();
     double naiveSeconds = Double.POSITIVE_INFINITY;
-    try (HuggingFaceTokenizer tokenizer = stockTokenizer(maxSeqLen)) {
-      QuestionAnsweringTranslator stock = QuestionAnsweringTranslator.builder(tokenizer)
-          .optIncludeTokenTypes(model.inputs().contains(ModelInput.TOKEN_TYPE_IDS))
-          .optDetail(true)
-          .build();
-      List<List<Document>> parts = Workers.split(single, workers, d -> d.text().length());
-      for (int round = 0; round < ROUNDS; round++) {
-        engineRun = engine.engine(single);
-        engineSeconds = Math.min(engineSeconds, engineRun.wallSeconds());
-        long start = System.nanoTime();
-        List<Map<String, Observed>> answers = Workers.run(workers, w -> {
-          Map<String, Observed> byPair = new HashMap<>();
-          try (Predictor<QAInput, Observed> predictor = model.newPredictor(new Observing(stock))) {
-            for (Document d : parts.get(w)) {
-              for (Query q : queries) {
-                byPair.put(key(d.id(), q.id()), predictor.predict(new QAInput(q.question(), d.text())));
-              }
-            }
-          } catch (TranslateException e) {
-            throw new IllegalStateException("naive baseline failed: " + e.getMessage(), e);
-          }
-          return byPair;
-        });
-        naiveSeconds = Math.min(naiveSeconds, (System.nanoTime() - start) / 1e9);
-        naive.clear();
-        answers.forEach(naive::putAll);
+    List<List<Document>> parts = Workers.split(single, workers, d -> d.text().length());
+    for (int round = 0; round < ROUNDS; round++) {
+      engineRun = engine.engine(single);
+      engineSeconds = Math.min(engineSeconds, engineRun.wallSeconds());
+      long start = System.nanoTime();
+      List<Map<String, Observed>> answers = Workers.run(workers, w -> predictAll(stock, parts.get(w)));
+      naiveSeconds = Math.min(naiveSeconds, (System.nanoTime() - start) / 1e9);
+      naive.clear();
+      answers.forEach(naive::putAll);
+    }
+    return new Rounds(engineRun, engineSeconds, naive, naiveSeconds);
+  }
+
+  /** One worker's share of the naive side: a {@code predict} per (document, question). */
+  private Map<String, Observed> predictAll(QuestionAnsweringTranslator stock, List<Document> docs) {
+    Map<String, Observed> byPair = new HashMap<>();
+    try (Predictor<QAInput, Observed> predictor = model.newPredictor(new Observing(stock))) {
+      for (Document d : docs) {
+        for (Query q : queries) {
+          byPair.put(key(d.id(), q.id()), predictor.predict(new QAInput(q.question(), d.text())));
+        }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (TranslateException e) {
+      throw new IllegalStateException("naive baseline failed: " + e.getMessage(), e);
+    }
+    return byPair;
+  }
+
+  /** How the engine's top answers compare with the stock translator's, by kind of stock answer. */
+  private record Agreement(int wellFormed, int identicalWellFormed, int identicalAll, int crossed, int outsideContext) {
+    static Agreement of(List<QaResult> engineResults, Map<String, Observed> naive) {
+      int wellFormed = 0;
+      int identicalWellFormed = 0;
+      int identicalAll = 0;
+      int crossed = 0;
+      int outsideContext = 0;
+      for (QaResult r : engineResults) {
+        Observed theirs = naive.get(key(r.docId(), r.query().id()));
+        int same = sameSpan(r, theirs) ? 1 : 0;
+        identicalAll += same;
+        if (theirs.crossed()) {
+          crossed++;
+        } else if (!theirs.inContext()) {
+          outsideContext++;
+        } else {
+          wellFormed++;
+          identicalWellFormed += same;
+        }
+      }
+      return new Agreement(wellFormed, identicalWellFormed, identicalAll, crossed, outsideContext);
     }
 
-    int wellFormed = 0;
-    int identicalWellFormed = 0;
-    int identicalAll = 0;
-    int crossed = 0;
-    int outsideContext = 0;
-    for (QaResult r : engineRun.results()) {
-      Observed theirs = naive.get(key(r.docId(), r.query().id()));
+    private static boolean sameSpan(QaResult r, Observed theirs) {
       Answer ours = r.answers().isEmpty() ? null : r.answers().get(0);
-      boolean same = ours != null && ours.hasSpan() && theirs.inContext()
+      return ours != null && ours.hasSpan() && theirs.inContext()
           && ours.startChar() == theirs.startChar(r.document().text())
           && ours.endChar() == theirs.endChar(r.document().text());
-      identicalAll += same ? 1 : 0;
-      if (theirs.crossed()) {
-        crossed++;
-      } else if (!theirs.inContext()) {
-        outsideContext++;
-      } else {
-        wellFormed++;
-        identicalWellFormed += same ? 1 : 0;
-      }
     }
-    int pairs = naive.size();
-    double naiveRate = pairs / naiveSeconds;
-    double engineRate = engineRun.stats().windows() / engineSeconds;
+  }
+
+  private Map<String, Object> report(List<Document> single, Rounds rounds, Agreement agreement) {
+    int pairs = rounds.naive().size();
+    double naiveRate = pairs / rounds.naiveSeconds();
+    double engineRate = rounds.engineRun().stats().windows() / rounds.engineSeconds();
+    int wellFormed = agreement.wellFormed();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", model.bundle().manifest().name());
     out.put("documents", single.size());
@@ -152,12 +187,12 @@ public final class NaiveBaseline {
     out.put("windows_per_s", Benchmark.round(naiveRate));
     out.put("engine_windows_per_s", Benchmark.round(engineRate));
     out.put("engine_speedup", pairs == 0 ? null : Benchmark.round(engineRate / naiveRate));
-    out.put("answers_identical_share", pairs == 0 ? null : Benchmark.round((double) identicalAll / pairs));
+    out.put("answers_identical_share", pairs == 0 ? null : Benchmark.round((double) agreement.identicalAll() / pairs));
     out.put("pairs_argmax_in_order", wellFormed);
     out.put("answers_identical_share_argmax_in_order",
-        wellFormed == 0 ? null : Benchmark.round((double) identicalWellFormed / wellFormed));
-    out.put("pairs_argmax_crossed", crossed);
-    out.put("pairs_argmax_on_separator", outsideContext);
+        wellFormed == 0 ? null : Benchmark.round((double) agreement.identicalWellFormed() / wellFormed));
+    out.put("pairs_argmax_crossed", agreement.crossed());
+    out.put("pairs_argmax_on_separator", agreement.outsideContext());
     return out;
   }
 

@@ -1,0 +1,222 @@
+package org.corpusqa.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.corpusqa.model.ModelBundle;
+import org.corpusqa.qa.Document;
+import org.corpusqa.qa.EngineStats;
+
+/**
+ * One {@code bench}: measures each section in turn on the same models and corpus and returns the
+ * report, its sections in the order measured. Each section goes to the listener as soon as it is
+ * measured, since a whole bench takes minutes.
+ */
+public final class BenchRun {
+  /** Told each section's figures as soon as they are measured. */
+  @FunctionalInterface
+  public interface Listener {
+    Listener NONE = (section, figures) -> {};
+
+    void measured(String section, Object figures);
+  }
+
+  private final BenchModels models;
+  private final BenchCorpus corpus;
+  private final BenchSettings settings;
+  private final SparkJobBench sparkJob;
+  private final Listener listener;
+  private final Benchmark bench;
+
+  private BenchRun(Builder builder) {
+    this.models = Objects.requireNonNull(builder.models, "models");
+    this.corpus = Objects.requireNonNull(builder.corpus, "corpus");
+    this.settings = Objects.requireNonNull(builder.settings, "settings");
+    this.sparkJob = builder.sparkJob;
+    this.listener = builder.listener;
+    this.bench = new Benchmark(models.model(), settings.queries(), settings.options(), settings.workers(),
+        settings.seconds());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Map<String, Object> run() {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("model", modelFigures());
+    report.put("machine", machineFigures());
+    report.put("corpus", corpusFigures());
+    section(report, "model_alone", "model alone", modelAlone());
+    Benchmark.EngineRun engineRun = bench.engine(docs());
+    section(report, "engine", "engine", engine(engineRun));
+    if (models.reference() != null) {
+      section(report, "versus_reference", "versus reference", versusReference(engineRun));
+    }
+    section(report, "naive_baseline", "naive baseline", naiveBaseline(engineRun));
+    if (sparkJob != null) {
+      section(report, "spark_job", "spark job", sparkJob.measure(docs(), settings, engineRun));
+    }
+    if (!settings.heapDocs().isEmpty()) {
+      report.put("heap", heap());
+    }
+    return report;
+  }
+
+  private void section(Map<String, Object> report, String key, String name, Map<String, Object> figures) {
+    report.put(key, figures);
+    listener.measured(name, figures);
+  }
+
+  // The three header sections were Map.of, whose iteration order changes from one JVM to the next;
+  // they keep the order they were written in, so that two reports compare line by line.
+  private Map<String, Object> modelFigures() {
+    ModelBundle bundle = models.bundle();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", bundle.manifest().name());
+    out.put("format", bundle.format().name().toLowerCase());
+    out.put("precision", bundle.manifest().precision().key());
+    out.put("sha256", bundle.sha256());
+    return out;
+  }
+
+  private Map<String, Object> machineFigures() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("processors", Runtime.getRuntime().availableProcessors());
+    out.put("workers", settings.workers());
+    out.put("os_arch", System.getProperty("os.arch"));
+    return out;
+  }
+
+  private Map<String, Object> corpusFigures() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("documents", docs().size());
+    out.put("source", corpus.source());
+    out.put("queries", settings.queries().size());
+    return out;
+  }
+
+  private List<Document> docs() {
+    return corpus.documents();
+  }
+
+  private Map<String, Object> modelAlone() {
+    return bench.modelAlone(ModelArithmetic.of(models.model(), models.reference()));
+  }
+
+  /** The engine on the corpus, held against the model alone on that run's own batches. */
+  private Map<String, Object> engine(Benchmark.EngineRun run) {
+    double replaySeconds = bench.replaySeconds(run);
+    EngineStats s = run.stats();
+    double busy = (s.tokenizeNanos() + s.forwardNanos() + s.decodeNanos()) / 1e9;
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("documents", s.documents());
+    e.put("questions", s.questions());
+    e.put("windows", s.windows());
+    e.put("batches", s.batches());
+    e.put("wall_s", Benchmark.round(run.wallSeconds()));
+    e.put("windows_per_s", Benchmark.round(s.windows() / run.wallSeconds()));
+    e.put("real_tokens_per_s", Benchmark.round(s.realTokens() / run.wallSeconds()));
+    e.put("padding_efficiency", Benchmark.round(s.paddingEfficiency()));
+    e.put("time_share_tokenize", Benchmark.round(s.tokenizeNanos() / 1e9 / busy));
+    e.put("time_share_forward", Benchmark.round(s.forwardNanos() / 1e9 / busy));
+    e.put("time_share_decode", Benchmark.round(s.decodeNanos() / 1e9 / busy));
+    e.put("model_alone_same_batches_s", Benchmark.round(replaySeconds));
+    e.put("engine_share_of_model_alone", Benchmark.round(replaySeconds / run.wallSeconds()));
+    return e;
+  }
+
+  /** The engine on the fp32 reference, for speed and for how often the top answers agree. */
+  private Map<String, Object> versusReference(Benchmark.EngineRun run) {
+    Benchmark.EngineRun fp32 = new Benchmark(models.reference(), settings.queries(), settings.options(),
+        settings.workers(), settings.seconds()).engine(docs());
+    Map<String, Object> versus = new LinkedHashMap<>();
+    versus.put("reference", models.reference().bundle().manifest().name());
+    versus.put("reference_windows_per_s", Benchmark.round(fp32.stats().windows() / fp32.wallSeconds()));
+    versus.put("speedup", Benchmark.round(fp32.wallSeconds() / run.wallSeconds()));
+    versus.put("top_answers_identical_share",
+        Benchmark.round(Benchmark.topAnswerAgreement(fp32.results(), run.results())));
+    return versus;
+  }
+
+  /** DJL's stock translator on the one-window documents, against the engine on the same ones. */
+  private Map<String, Object> naiveBaseline(Benchmark.EngineRun run) {
+    List<Document> single = NaiveBaseline.oneWindowDocuments(docs(), run.results());
+    Map<String, Object> naive =
+        new NaiveBaseline(models.baselineModel(), settings.queries(), settings.options(), settings.workers())
+            .measure(single);
+    if (models.reference() != null && !single.isEmpty()) {
+      // The baseline ran on the reference: add the benched model's engine on the same documents.
+      double rate = bestEngineWindowsPerSecond(single);
+      naive.put("bench_model_windows_per_s", Benchmark.round(rate));
+      naive.put("bench_model_speedup", Benchmark.round(rate / (Double) naive.get("windows_per_s")));
+    }
+    return naive;
+  }
+
+  private double bestEngineWindowsPerSecond(List<Document> single) {
+    // Best of as many passes as the baseline had, so that both sides are timed alike.
+    double best = Double.POSITIVE_INFINITY;
+    long windows = 0;
+    for (int round = 0; round < NaiveBaseline.ROUNDS; round++) {
+      Benchmark.EngineRun ours = bench.engine(single);
+      best = Math.min(best, ours.wallSeconds());
+      windows = ours.stats().windows();
+    }
+    return windows / best;
+  }
+
+  /** The heap one stream retains, for each stream length asked for. */
+  private List<Object> heap() {
+    List<Object> heap = new ArrayList<>();
+    for (int documents : settings.heapDocs()) {
+      Map<String, Object> figures =
+          HeapProfile.measure(models.model(), settings.queries(), settings.options(), documents);
+      heap.add(figures);
+      listener.measured("heap", figures);
+    }
+    return heap;
+  }
+
+  /** Models, corpus and settings are required; the Spark job is measured only when given. */
+  public static final class Builder {
+    private BenchModels models;
+    private BenchCorpus corpus;
+    private BenchSettings settings;
+    private SparkJobBench sparkJob;
+    private Listener listener = Listener.NONE;
+
+    private Builder() {}
+
+    public Builder setModels(BenchModels models) {
+      this.models = models;
+      return this;
+    }
+
+    public Builder setCorpus(BenchCorpus corpus) {
+      this.corpus = corpus;
+      return this;
+    }
+
+    public Builder setSettings(BenchSettings settings) {
+      this.settings = settings;
+      return this;
+    }
+
+    public Builder optSparkJob(SparkJobBench sparkJob) {
+      this.sparkJob = sparkJob;
+      return this;
+    }
+
+    public Builder optListener(Listener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    public BenchRun build() {
+      return new BenchRun(this);
+    }
+  }
+}
