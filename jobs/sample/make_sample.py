@@ -5,6 +5,11 @@ Short Russian procurement-contract excerpts written for this project (not taken 
 contracts): clauses on contract performance security and on warranty security, documents with
 neither, one English document, and one long contract of many sections that spans more than twenty
 model windows. Regenerate with: python3 jobs/sample/make_sample.py > jobs/sample/contracts.jsonl
+
+Its labelled form for `evaluate --format contracts` (the gold answer of a clause is its first
+sentence; the English contract's clauses count, since the questions ask for the clause whatever
+its language) is made from this file by:
+  python3 tools/generate-contracts.py --sample --format contracts --out jobs/sample/contracts-labelled.json
 """
 import json
 

@@ -25,7 +25,7 @@ public record ModelManifest(
   public static final String FILE_NAME = "corpusqa-model.json";
   static final String TASK = "question-answering";
   private static final Set<String> KEYS =
-      Set.of("task", "name", "version", "inputs", "max_seq_len", "precision", "architecture", "created_by",
+      Set.of("task", "name", "version", "inputs", "max_seq_len", "precision", "architecture", "created_by", "training",
           "pad_token_id");
 
   /** Reads and checks the manifest; every message names the file and what to change. */

@@ -147,7 +147,7 @@ class ModelBundleTest {
     assertThatThrownBy(() -> ModelBundle.open(copy))
         .hasMessage("Cannot load model bundle: " + copy.resolve("corpusqa-model.json")
             + " is invalid: unknown key 'max_len'; use only architecture, created_by, inputs,"
-            + " max_seq_len, name, pad_token_id, precision, task, version");
+            + " max_seq_len, name, pad_token_id, precision, task, training, version");
   }
 
   @Test
