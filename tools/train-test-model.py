@@ -46,11 +46,18 @@ class WordPiece:
         self.prefix = model.get("continuing_subword_prefix", "##")
         normalizer = tokenizer_json.get("normalizer") or {}
         self.lowercase = normalizer.get("lowercase", True)
+        # BertNormalizer strips accents when strip_accents is true, or unset and lowercasing; a
+        # tokenizer that keeps them (the project's test tokenizer: "й" stays "й") must be followed,
+        # or the training windows hold other tokens than the ones the model is run on.
+        strip = normalizer.get("strip_accents")
+        self.strip_accents = self.lowercase if strip is None else bool(strip)
         self.cls, self.sep = self.vocab["[CLS]"], self.vocab["[SEP]"]
 
     def _normalise(self, ch):
         if self.lowercase:
             ch = ch.lower()
+        if not self.strip_accents:
+            return ch
         return "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
 
     @staticmethod
