@@ -105,7 +105,7 @@ def rubles(rng, low=50_000, high=30_000_000):
     return whole + ",00"
 
 
-def numbered(rng, style, n, text):
+def numbered(style, n, text):
     return {"dot": f"{n}. ", "section": f"Раздел {n}. ", "article": f"Статья {n}. ", "paren": f"{n}) ",
             "none": ""}[style] + text
 
@@ -163,7 +163,7 @@ def contract(rng):
     sections, golds = english_contract(rng) if rng.random() < 0.1 else russian_contract(rng)
     style = rng.choice(["dot", "dot", "section", "article", "paren", "none"])
     separator = rng.choice(SEPARATORS)
-    text = separator.join(numbered(rng, style, i + 1, s) for i, s in enumerate(sections))
+    text = separator.join(numbered(style, i + 1, s) for i, s in enumerate(sections))
     return text, golds
 
 
@@ -215,14 +215,13 @@ def generated(seed, count):
 
 
 def as_contracts(docs):
-    records, next_id = [], 1
+    records = []
     for doc_id, text, golds in docs:
         for kind, question in (("performance", PERFORMANCE_QUESTION), ("warranty", WARRANTY_QUESTION)):
             gold = golds.get(kind)
             start = text.index(gold) if gold else -1
             records.append({"id": f"{doc_id}/{kind}", "text": text, "label": question, "extracted_part": {
                 "text": [gold or ""], "answer_start": [start], "answer_end": [start + len(gold) if gold else -1]}})
-            next_id += 1
     return records
 
 

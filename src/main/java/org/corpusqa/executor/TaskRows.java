@@ -21,6 +21,8 @@ final class TaskRows {
   private final AnswerTask task;
   private final QaEngine engine;
   private final Map<String, PreparedQuery> queriesById = new HashMap<>();
+  /** Decided on a partition's first row (all its rows share one schema); null until then. */
+  private Boolean rowsCarryTextSha256;
 
   /** {@code queries}: the run's queries, prepared once per partition, not once per document. */
   TaskRows(AnswerTask task, QaEngine engine, List<PreparedQuery> queries) {
@@ -36,7 +38,10 @@ final class TaskRows {
    */
   Document document(Row row) {
     String text = row.getAs(CorpusSource.TEXT);
-    String textSha256 = hasColumn(row, RecordTriage.TEXT_SHA256) ? row.getAs(RecordTriage.TEXT_SHA256) : null;
+    if (rowsCarryTextSha256 == null) {
+      rowsCarryTextSha256 = row.schema() != null && List.of(row.schema().fieldNames()).contains(RecordTriage.TEXT_SHA256);
+    }
+    String textSha256 = rowsCarryTextSha256 ? row.getAs(RecordTriage.TEXT_SHA256) : null;
     return new Document(row.getAs(CorpusSource.DOC_ID), text == null ? "" : text, textSha256);
   }
 
@@ -53,9 +58,5 @@ final class TaskRows {
       }
     }
     return new DocumentQuestions(document(row), asked);
-  }
-
-  private static boolean hasColumn(Row row, String column) {
-    return row.schema() != null && List.of(row.schema().fieldNames()).contains(column);
   }
 }

@@ -78,10 +78,6 @@ public final class AnswersTable {
     return new AnswersTable(spark, name);
   }
 
-  public String name() {
-    return name;
-  }
-
   public void createIfMissing() {
     table.createIfMissing();
   }

@@ -39,21 +39,15 @@ public final class QuarantineTable {
           .add("at", DataTypes.TimestampType, false);
 
   private final SparkSession spark;
-  private final String name;
   private final IcebergTable table;
 
   private QuarantineTable(SparkSession spark, String name) {
     this.spark = spark;
-    this.name = name;
     this.table = new IcebergTable(spark, name, SCHEMA, "reason", List.of("record_key", "text_sha256", "query_id", "reason"));
   }
 
   public static QuarantineTable in(SparkSession spark, String name) {
     return new QuarantineTable(spark, name);
-  }
-
-  public String name() {
-    return name;
   }
 
   public void createIfMissing() {
