@@ -2,6 +2,8 @@ package org.corpusqa.cli;
 
 import java.io.PrintWriter;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.io.ConcurrentCommitException;
+import org.corpusqa.job.QuarantineShareExceededException;
 import org.corpusqa.model.ModelBundleException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +22,12 @@ public final class Main implements Runnable {
 
   /** Exit status of a run that quarantined more than its allowed share: output was written. */
   public static final int QUARANTINE_SHARE_EXCEEDED = 3;
+
+  /**
+   * Exit status of a commit that lost a race with another run's, after its retries: that table has
+   * nothing of this commit, and rerunning the command finishes the work.
+   */
+  public static final int LOST_COMMIT_RACE = 4;
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -47,10 +55,18 @@ public final class Main implements Runnable {
       err.flush();
       return CONFIG_ERROR;
     }
-    if (e instanceof org.corpusqa.job.QuarantineShareExceededException) {
+    if (e instanceof QuarantineShareExceededException exceeded) {
+      // The run finished and wrote its output: its summary goes where a successful run's does.
+      cli.getOut().println(exceeded.summary());
+      cli.getOut().flush();
       err.println("corpus-qa: " + e.getMessage());
       err.flush();
       return QUARANTINE_SHARE_EXCEEDED;
+    }
+    if (e instanceof ConcurrentCommitException) {
+      err.println("corpus-qa: " + e.getMessage());
+      err.flush();
+      return LOST_COMMIT_RACE;
     }
     err.println("corpus-qa: failed: " + e);
     e.printStackTrace(err);

@@ -27,6 +27,7 @@ import org.corpusqa.executor.FaultInjection;
 import org.corpusqa.executor.PartitionAnswerer;
 import org.corpusqa.io.AnswersTable;
 import org.corpusqa.io.CorpusSource;
+import org.corpusqa.io.DriverProcess;
 import org.corpusqa.io.ExplainWriter;
 import org.corpusqa.io.QuarantineTable;
 import org.corpusqa.io.RecordTriage;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * answers table; what cannot be answered goes to the quarantine table with a reason, and the run's
  * reconciled counts to the runs table. Everything that can be wrong with the configuration (model,
  * queries against the tokenizer, corpus schema, catalog, explain directory) is checked before any
- * document is read. {@link #run()} reads as the list of its steps; each step names its Spark jobs.
+ * document is read. The run is in the runs table (RUNNING) before it commits anything, and its row
+ * is completed at its end, also when it fails. {@link #run()} reads as the list of its steps; each step names its Spark jobs.
  */
 public final class AnswerJob {
   private static final Logger LOG = LoggerFactory.getLogger(AnswerJob.class);
@@ -79,19 +81,65 @@ public final class AnswerJob {
       Tables tables = createTables();
       LOG.info("Run {} ({}): model {} ({}), {} queries, input {}", runId, options.mode(), run.model().name(),
           run.model().sha256(), options.queries().size(), options.input());
-      Dataset<Row> triaged =
-          RecordTriage.triage(corpus.records(), options.maxTextChars()).persist(StorageLevel.MEMORY_AND_DISK());
+      steps.begin("recording the run's start");
+      recordStart(run, tables.runs());
+      Outcome outcome;
       try {
-        return answer(run, tables, corpus, triaged, began);
-      } finally {
-        triaged.unpersist();
+        outcome = answer(run, tables, corpus, began);
+      } catch (Throwable e) {
+        // Throwable: Spark's AnalysisException is checked in Java's eyes and thrown undeclared.
+        recordFailure(run, tables.runs(), e);
+        throw e;
       }
+      outcome.share().check(outcome.summary(), options.tables().quarantine());
+      return outcome.summary();
     } finally {
       steps.end();
     }
   }
 
-  private RunSummary answer(Run run, Tables tables, CorpusSource.Read corpus, Dataset<Row> triaged, long began) {
+  /**
+   * Marks the earlier runs whose driver is gone as INTERRUPTED, then records this run as RUNNING:
+   * from here on every row this run commits names a run that is in the runs table.
+   */
+  private void recordStart(Run run, RunsTable runs) {
+    for (RunsTable.Unfinished earlier : runs.markInterrupted()) {
+      if (earlier.driverNow() == DriverProcess.Liveness.GONE) {
+        LOG.warn("Run {} (started {}) was left RUNNING by driver {}, which is gone: marked INTERRUPTED in {}. What it"
+                + " committed stays; this run finishes its work", earlier.runId(), earlier.startedAt(), earlier.driver(),
+            options.tables().runs());
+      } else if (earlier.driverNow() == DriverProcess.Liveness.UNKNOWN) {
+        LOG.info("Run {} (started {}, driver {} on another host) is RUNNING; if that driver is gone, mark it: UPDATE {}"
+                + " SET status = 'INTERRUPTED' WHERE run_id = '{}'", earlier.runId(), earlier.startedAt(),
+            earlier.driver(), options.tables().runs(), earlier.runId());
+      }
+    }
+    runs.begin(run.id(), options, run.model().name(), run.model().sha256(), run.startedAt());
+  }
+
+  /** Best effort: the error that stopped the run matters more than a failure to record it. */
+  private void recordFailure(Run run, RunsTable runs, Throwable error) {
+    try {
+      runs.fail(run.id(), error);
+    } catch (RuntimeException e) {
+      error.addSuppressed(e);
+    }
+  }
+
+  /** What a run that reached its end did, and whether it quarantined too much. */
+  private record Outcome(RunSummary summary, QuarantineShare share) {}
+
+  private Outcome answer(Run run, Tables tables, CorpusSource.Read corpus, long began) {
+    Dataset<Row> triaged =
+        RecordTriage.triage(corpus.records(), options.maxTextChars()).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return answer(run, tables, corpus, triaged, began);
+    } finally {
+      triaged.unpersist();
+    }
+  }
+
+  private Outcome answer(Run run, Tables tables, CorpusSource.Read corpus, Dataset<Row> triaged, long began) {
     Dataset<Row> documents = answerableDocuments(triaged);
     run.steps().begin("planning the documents to answer");
     Dataset<Row> work = plan(documents, tables.answers(), run);
@@ -103,8 +151,8 @@ public final class AnswerJob {
     run.steps().begin("merging quarantine and answers");
     commit(tables, triaged, stage.rows(), corpus, run, summary.answerRows() > 0);
     QuarantineShare share = QuarantineShare.of(summary, counted.failedRecords(), options.maxQuarantineShare());
-    run.steps().begin("recording the run");
-    tables.runs().append(summary, options, run.model().name(), run.model().sha256(), run.startedAt(), share.status());
+    run.steps().begin("recording the run's end");
+    tables.runs().end(summary, share.status());
     LOG.info("{}", summary);
     // Where the wall time went: the model stage is the cost; the rest is fixed per run.
     LOG.info(String.format("Run %s wall time: %.1f s before the model stage (checks, triage, placement),"
@@ -113,8 +161,7 @@ public final class AnswerJob {
     if (!summary.reconciles()) {
       throw new IllegalStateException("Run " + run.id() + " counts do not reconcile: " + summary);
     }
-    share.check(summary, options.tables().quarantine());
-    return summary;
+    return new Outcome(summary, share);
   }
 
   /** The model, the queries against its tokenizer and the explain directory, before any data is read. */
@@ -221,8 +268,10 @@ public final class AnswerJob {
     Dataset<Row> quarantined =
         tables.quarantine().rows(triaged, modelStageRows, corpus.unreadable(), run.id(), run.at()).localCheckpoint(true);
     tables.quarantine().merge(quarantined);
+    DriverFaultInjection.afterCommit(spark, "quarantine");
     if (anyAnswers) {
       tables.answers().merge(AnswersTable.answersOf(modelStageRows), options.queries(), run.model().sha256());
+      DriverFaultInjection.afterCommit(spark, "answers");
     }
   }
 

@@ -29,7 +29,7 @@ record QuarantineShare(double share, double allowed, boolean exceeded) {
               + " (%.1f%%), more than --max-quarantine-share %.1f%%; answers were written, see: SELECT"
               + " reason, count(*) FROM %s WHERE run_id = '%s' GROUP BY reason",
           summary.runId(), summary.recordsQuarantined(), summary.pairsQuarantined(), summary.recordsRead(),
-          100 * share, 100 * allowed, quarantineTable, summary.runId()));
+          100 * share, 100 * allowed, quarantineTable, summary.runId()), summary);
     }
   }
 }

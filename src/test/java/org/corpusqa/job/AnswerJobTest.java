@@ -133,7 +133,7 @@ class AnswerJobTest {
     assertThat(descriptions).isNotEmpty().allSatisfy(d -> assertThat(d).startsWith(prefix));
     assertThat(descriptions.stream().map(d -> d.substring(prefix.length())).distinct().toList())
         .contains("model stage: answering 2 queries", "counting", "merging quarantine and answers",
-            "recording the run");
+            "recording the run's start", "recording the run's end");
     // A later job of the same thread is not described as the run's.
     spark.range(1).count();
     assertThat(spark.sparkContext().getLocalProperty("spark.job.description")).isNull();
