@@ -42,7 +42,7 @@ public final class CorpusSource {
 
   public static Read read(
       SparkSession spark, String input, InputFormat format, String idColumn, String textColumn, InputSlice slice) {
-    Checked checked = check(spark, input, slice.files(), format);
+    Checked checked = check(spark, input, slice.files(), format, idColumn, textColumn);
     List<UnreadableFile> unreadable = checked.unreadable();
     List<String> paths = checked.readable();
     if (paths.isEmpty()) {
@@ -61,7 +61,7 @@ public final class CorpusSource {
     }
     StructField id = field(schema, idColumn, input, "--id-column");
     StructField text = field(schema, textColumn, input, "--text-column");
-    if (!isIdType(id.dataType())) {
+    if (!FileSchemas.isIdType(id.dataType())) {
       throw new ConfigException(
           String.format(
               "Cannot use column '%s' of %s as document id: must be a string or an integer, got: %s",
@@ -84,7 +84,7 @@ public final class CorpusSource {
   /** One column of the corpus as strings, named {@code value}: what a backfill chunks by. */
   public static Dataset<Row> column(SparkSession spark, String input, InputFormat format, String column) {
     // Unreadable files are left out here; each chunk's run quarantines them by path.
-    List<String> paths = check(spark, input, null, format).readable();
+    List<String> paths = check(spark, input, null, format, null, null).readable();
     if (paths.isEmpty()) {
       throw new ConfigException("Cannot read corpus " + input + ": no readable file; check --input");
     }
@@ -152,11 +152,20 @@ public final class CorpusSource {
   /** The corpus's files split into those that can be read and those that cannot. */
   private record Checked(List<String> readable, List<UnreadableFile> unreadable) {}
 
-  /** @param only the files to use (a backfill chunk's), or null for every file under {@code input} */
-  private static Checked check(SparkSession spark, String input, List<String> only, InputFormat format) {
+  /**
+   * @param only the files to use (a backfill chunk's), or null for every file under {@code input}
+   * @param textColumn null to check only that the files open, not their columns' types
+   */
+  private static Checked check(
+      SparkSession spark, String input, List<String> only, InputFormat format, String idColumn, String textColumn) {
     try {
       List<String> files = only != null ? only : FileCheck.list(input, spark.sparkContext().hadoopConfiguration());
-      List<UnreadableFile> unreadable = checkFiles(spark, files, format);
+      List<FileCheck.Result> results = checkFiles(spark, files, format);
+      List<UnreadableFile> unreadable = new java.util.ArrayList<>();
+      results.stream().filter(r -> r.unreadable() != null).forEach(r -> unreadable.add(r.unreadable()));
+      if (textColumn != null) {
+        unreadable.addAll(FileSchemas.mismatched(results, idColumn, textColumn));
+      }
       java.util.Set<String> bad = new java.util.HashSet<>();
       unreadable.forEach(f -> bad.add(f.path()));
       return new Checked(files.stream().filter(f -> !bad.contains(f)).toList(), unreadable);
@@ -165,39 +174,30 @@ public final class CorpusSource {
     }
   }
 
-  /** Opens every file on the executors (a large corpus has many) and returns those that fail. */
-  private static List<UnreadableFile> checkFiles(SparkSession spark, List<String> files, InputFormat format) {
+  /** Opens every file on the executors (a large corpus has many): whether it opens, and its columns' types. */
+  private static List<FileCheck.Result> checkFiles(SparkSession spark, List<String> files, InputFormat format) {
     if (files.isEmpty()) {
       return List.of();
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     SerializableConf conf = SerializableConf.of(spark.sparkContext().hadoopConfiguration());
+    boolean binaryAsString = Boolean.parseBoolean(spark.conf().get("spark.sql.parquet.binaryAsString", "false"));
     int slices = Math.min(files.size(), Math.max(1, jsc.defaultParallelism()));
     return jsc.parallelize(files, slices)
         .mapPartitions(paths -> {
           // One Hadoop configuration per partition: building one per file costs more than a small check.
           org.apache.hadoop.conf.Configuration hadoop = conf.get();
-          List<UnreadableFile> failed = new java.util.ArrayList<>();
+          List<FileCheck.Result> checked = new java.util.ArrayList<>();
           while (paths.hasNext()) {
-            UnreadableFile f = FileCheck.check(paths.next(), format, hadoop);
-            if (f != null) {
-              failed.add(f);
-            }
+            checked.add(FileCheck.check(paths.next(), format, hadoop, binaryAsString));
           }
-          return failed.iterator();
+          return checked.iterator();
         })
         .collect();
   }
 
   private static Column col(String name) {
     return functions.col("`" + name.replace("`", "``") + "`");
-  }
-
-  private static boolean isIdType(DataType type) {
-    return type.equals(DataTypes.StringType)
-        || type.equals(DataTypes.IntegerType)
-        || type.equals(DataTypes.LongType)
-        || type.equals(DataTypes.ShortType);
   }
 
   private static StructField field(StructType schema, String name, String input, String option) {

@@ -1,6 +1,7 @@
 package org.corpusqa.io;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -11,12 +12,17 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.sql.execution.datasources.orc.OrcUtils;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
+import org.apache.spark.sql.types.StructType;
 import org.corpusqa.config.InputFormat;
 
 /**
  * Lists a corpus's data files and checks that each can be read, so that a corrupt or truncated
  * file (a Parquet or ORC file whose footer is broken, a compressed JSON or CSV file whose stream
- * is) is quarantined by path instead of failing the run, or being skipped silently.
+ * is) is quarantined by path instead of failing the run, or being skipped silently. For Parquet and
+ * ORC it also reads, from the footer it opens anyway, the Spark types of the id and text columns:
+ * Spark takes one file's schema for all, so a file of another type would be misread or fail the run.
  */
 public final class FileCheck {
   private FileCheck() {}
@@ -58,17 +64,38 @@ public final class FileCheck {
     return false;
   }
 
-  /** Null when the file opens; otherwise why not. */
-  static UnreadableFile check(String file, InputFormat format, Configuration conf) {
+  /**
+   * What the check found in one file.
+   *
+   * @param unreadable null when the file opens
+   * @param columns the file's columns as Spark reads them (Parquet and ORC); null for text formats,
+   *     whose schema Spark infers over all files together
+   */
+  record Result(String path, UnreadableFile unreadable, StructType columns) implements Serializable {}
+
+  /**
+   * @param binaryAsString Spark's {@code spark.sql.parquet.binaryAsString}: Parquet binary columns
+   *     without a string annotation are read as strings
+   */
+  static Result check(String file, InputFormat format, Configuration conf, boolean binaryAsString) {
     try {
       Path path = new Path(file);
+      StructType columns = null;
       switch (format) {
         case PARQUET -> {
           try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
-            reader.getFooter();
+            // The other flags as Spark's defaults have them: INT96 as timestamp, case-insensitive
+            // names, TIMESTAMP_NTZ inferred, nanosecond timestamps not as longs.
+            columns = new ParquetToSparkSchemaConverter(binaryAsString, true, false, true, false)
+                .convert(reader.getFooter().getFileMetaData().getSchema());
           }
         }
-        case ORC -> org.apache.orc.OrcFile.createReader(path, org.apache.orc.OrcFile.readerOptions(conf)).close();
+        case ORC -> {
+          try (org.apache.orc.Reader reader =
+              org.apache.orc.OrcFile.createReader(path, org.apache.orc.OrcFile.readerOptions(conf))) {
+            columns = OrcUtils.toCatalystSchema(reader.getSchema());
+          }
+        }
         default -> {
           // Records of text formats are checked one by one as they are read (PERMISSIVE mode); a
           // compressed file is read through to its end here, since a broken stream (a truncated
@@ -82,12 +109,12 @@ public final class FileCheck {
           }
         }
       }
-      return null;
+      return new Result(file, null, columns);
     } catch (Exception | LinkageError e) {
       String message = String.valueOf(e.getMessage());
       int newline = message.indexOf('\n');
-      return new UnreadableFile(file, e.getClass().getName(),
-          "cannot open the file: " + (newline > 0 ? message.substring(0, newline) : message));
+      return new Result(file, new UnreadableFile(file, QuarantineReason.UNREADABLE_FILE, e.getClass().getName(),
+          "cannot open the file: " + (newline > 0 ? message.substring(0, newline) : message)), null);
     }
   }
 }

@@ -18,8 +18,12 @@ public enum QuarantineReason {
   MODEL_FAILED,
   /** The reader could not parse the record (JSON or CSV, Spark's PERMISSIVE mode). */
   MALFORMED_RECORD,
+  /** The text is not valid in its encoding (UTF-8 for Spark's strings): it would be read as other characters. */
+  INVALID_ENCODING,
   /** A whole input file could not be read (a corrupt or truncated Parquet or ORC file). */
-  UNREADABLE_FILE;
+  UNREADABLE_FILE,
+  /** A Parquet or ORC file whose id or text column has another type than the input's (a binary text, say). */
+  SCHEMA_MISMATCH;
 
   /** The reason for a (document, question) the engine failed on; the switch fails to compile when a kind is added. */
   public static QuarantineReason of(Failure.Kind kind) {

@@ -96,7 +96,7 @@ public final class QuarantineTable {
   private Dataset<Row> fileRows(List<UnreadableFile> unreadable, String runId, Timestamp at) {
     List<Row> files = new ArrayList<>();
     for (UnreadableFile f : unreadable) {
-      files.add(RowFactory.create("file:" + f.path(), null, null, QuarantineReason.UNREADABLE_FILE.name(),
+      files.add(RowFactory.create("file:" + f.path(), null, null, f.reason().name(),
           f.errorClass(), f.detail(), f.path(), null, 1L, runId, at));
     }
     return spark.createDataFrame(files, SCHEMA);

@@ -4,8 +4,10 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.encode;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
@@ -16,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Sorts every input record into answerable documents, identical duplicates (answered once), and
@@ -42,16 +45,22 @@ public final class RecordTriage {
   public static Dataset<Row> triage(Dataset<Row> records, long maxTextChars) {
     Column text = col(CorpusSource.TEXT);
     Column blank = text.rlike("^[\\s\\p{Z}\\u200b\\ufeff]*$");
+    // Spark keeps a string's bytes as read; bytes that are not UTF-8 would reach the tokenizer as
+    // U+FFFD and be "answered". Decoding and encoding again changes exactly those texts.
+    Column invalid = text.cast(DataTypes.BinaryType).notEqual(encode(text, "UTF-8"));
     Column single =
         when(col(CorpusSource.CORRUPT).isNotNull(), reason(QuarantineReason.MALFORMED_RECORD))
             .when(col(CorpusSource.DOC_ID).isNull(), reason(QuarantineReason.MISSING_DOC_ID))
             .when(text.isNull().or(blank), reason(QuarantineReason.EMPTY_TEXT))
+            .when(invalid, reason(QuarantineReason.INVALID_ENCODING))
             .when(length(text).gt(maxTextChars), reason(QuarantineReason.TEXT_TOO_LARGE));
     Column detail =
         when(col(CorpusSource.CORRUPT).isNotNull(), concat(lit("malformed record in "), col(CorpusSource.FILE)))
             .when(col(CorpusSource.DOC_ID).isNull(), concat(lit("no document id in "), col(CorpusSource.FILE)))
             .when(text.isNull(), lit("text is null"))
             .when(blank, concat(lit("text is blank ("), length(text), lit(" characters)")))
+            .when(invalid, concat(lit("text is not valid UTF-8 ("), octet_length(text), lit(" bytes) in "),
+                col(CorpusSource.FILE)))
             .when(length(text).gt(maxTextChars),
                 concat(lit("text has "), length(text), lit(" characters, more than --max-text-chars " + maxTextChars)));
     Column recordKey =

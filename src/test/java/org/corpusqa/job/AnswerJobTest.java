@@ -239,6 +239,98 @@ class AnswerJobTest {
     assertThat(file.getString(0)).isEqualTo("file:" + file.getString(2));
   }
 
+  /** Moves the one Parquet file Spark wrote under {@code written} to {@code target}. */
+  private static void moveParquetFile(Path written, Path target) throws IOException {
+    try (Stream<Path> files = Files.list(written)) {
+      Files.move(files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow(), target);
+    }
+  }
+
+  @Test
+  void aFileWhoseTextIsBinaryIsQuarantinedAndTheOthersAnsweredWhateverTheFileOrder() throws IOException {
+    for (String binaryName : List.of("a-binary.parquet", "z-binary.parquet")) {
+      Path dir = tmp.resolve("mixed-" + binaryName);
+      Files.createDirectories(dir);
+      Path written = tmp.resolve("written-" + binaryName);
+      spark.read().json(SAMPLE.toString()).limit(4).repartition(1).write().parquet(written.resolve("good").toString());
+      moveParquetFile(written.resolve("good"), dir.resolve("m-good.parquet"));
+      // A text column of UTF-16 bytes, as the issue's corpus had: Parquet binary without a string annotation.
+      spark.sql("SELECT 'utf16' AS doc_id, encode('Договор поставки', 'UTF-16') AS text").repartition(1).write()
+          .parquet(written.resolve("binary").toString());
+      moveParquetFile(written.resolve("binary"), dir.resolve(binaryName));
+      RunSummary summary = new AnswerJob(spark, options(dir.toString(), InputFormat.PARQUET, "doc_id", "text",
+          "answers_mixed", QUERIES, null, RunMode.FULL)).run();
+      assertThat(summary.recordsRead()).as(binaryName).isEqualTo(4);
+      assertThat(summary.recordsAnswered()).as(binaryName).isEqualTo(4);
+      assertThat(summary.unreadableFiles()).as(binaryName).isEqualTo(1);
+      Row file = spark.sql("SELECT reason, source_file, detail, error_class FROM quarantine WHERE run_id = '"
+          + summary.runId() + "'").first();
+      assertThat(file.getString(0)).isEqualTo("SCHEMA_MISMATCH");
+      assertThat(file.getString(1)).endsWith(binaryName);
+      assertThat(file.getString(2)).isEqualTo("column 'text' is binary, not string; the file was not read");
+      assertThat(file.isNullAt(3)).isTrue();
+      assertThat(spark.sql("SELECT count(*) FROM answers_mixed WHERE doc_id = 'utf16'").first().getLong(0)).isZero();
+    }
+  }
+
+  @Test
+  void filesWhoseIdTypeDiffersFromMostAreQuarantined() throws IOException {
+    Path dir = tmp.resolve("mixed-ids");
+    Files.createDirectories(dir);
+    Path written = tmp.resolve("written-ids");
+    List<Row> sample = spark.read().json(SAMPLE.toString()).select("doc_id", "text").limit(3).collectAsList();
+    for (int i = 0; i < sample.size(); i++) {
+      spark.sql("SELECT '" + sample.get(i).getString(0) + "' AS doc_id, text FROM json.`" + SAMPLE + "` WHERE doc_id"
+          + " = '" + sample.get(i).getString(0) + "'").repartition(1).write().parquet(written.resolve("s" + i).toString());
+      moveParquetFile(written.resolve("s" + i), dir.resolve("b" + i + ".parquet"));
+    }
+    spark.sql("SELECT 7 AS doc_id, 'Договор поставки номер семь.' AS text").repartition(1).write()
+        .parquet(written.resolve("int").toString());
+    moveParquetFile(written.resolve("int"), dir.resolve("a-int.parquet"));
+    RunSummary summary = new AnswerJob(spark, options(dir.toString(), InputFormat.PARQUET, "doc_id", "text",
+        "answers_mixed_ids", QUERIES, null, RunMode.FULL)).run();
+    assertThat(summary.recordsAnswered()).isEqualTo(3);
+    Row file = spark.sql("SELECT reason, detail FROM quarantine WHERE run_id = '" + summary.runId() + "'").first();
+    assertThat(file.getString(0)).isEqualTo("SCHEMA_MISMATCH");
+    assertThat(file.getString(1)).isEqualTo("column 'doc_id' is int, while 3 of 4 files have string; the file was"
+        + " not read");
+  }
+
+  @Test
+  void aTextThatIsNotValidUtf8IsQuarantinedNotAnswered() throws IOException {
+    Path parquetDir = tmp.resolve("invalid-utf8.parquet");
+    // cast(binary AS string) keeps the bytes: C3 28 is a broken two-byte sequence.
+    spark.sql("SELECT 'broken' AS doc_id, cast(concat(encode('Договор ', 'UTF-8'), unhex('C328')) AS string) AS text"
+        + " UNION ALL SELECT 'fine' AS doc_id, 'Договор поставки, обеспечение исполнения контракта.' AS text")
+        .write().parquet(parquetDir.toString());
+    Path json = tmp.resolve("invalid-utf8.jsonl");
+    java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+    lines.write("{\"doc_id\": \"broken\", \"text\": \"Договор ".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    lines.write(new byte[] {(byte) 0xC3, 0x28});
+    lines.write(("\"}\n{\"doc_id\": \"fine\", \"text\": \"Договор поставки, обеспечение исполнения контракта.\"}\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Files.write(json, lines.toByteArray());
+    for (InputFormat format : List.of(InputFormat.PARQUET, InputFormat.JSON)) {
+      String input = (format == InputFormat.PARQUET ? parquetDir : json).toString();
+      RunSummary summary = new AnswerJob(spark, builder(input, format, "doc_id", "text", "answers_utf8", QUERIES, null,
+          RunMode.FULL).optMaxQuarantineShare(1.0).build()).run();
+      assertThat(summary.recordsAnswered()).as(input).isEqualTo(1);
+      assertThat(summary.recordsQuarantined()).as(input).isEqualTo(1);
+      Row row = spark.sql("SELECT doc_id, reason, detail FROM quarantine WHERE run_id = '" + summary.runId() + "'")
+          .first();
+      if (format == InputFormat.JSON) {
+        // Spark's JSON parser refuses the bytes itself: the whole line is a malformed record.
+        assertThat(row.getString(1)).isEqualTo("MALFORMED_RECORD");
+      } else {
+        assertThat(row.getString(0)).isEqualTo("broken");
+        assertThat(row.getString(1)).isEqualTo("INVALID_ENCODING");
+        assertThat(row.getString(2)).startsWith("text is not valid UTF-8 (17 bytes) in ");
+      }
+      assertThat(spark.sql("SELECT count(*) FROM answers_utf8 WHERE run_id = '" + summary.runId() + "' AND doc_id"
+          + " <> 'fine'").first().getLong(0)).isZero();
+    }
+  }
+
   @Test
   void brokenCompressedJsonFileIsQuarantinedByPath() throws IOException {
     Path dir = tmp.resolve("poison-gzip");
