@@ -9,6 +9,7 @@ import org.corpusqa.config.RunMode;
 import org.corpusqa.config.RunOptions;
 import org.corpusqa.io.RunSummary;
 import org.corpusqa.job.AnswerJob;
+import org.corpusqa.job.QuarantineShareExceededException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,13 +76,22 @@ class RunCommand implements Callable<Integer> {
   @Mixin BatchingOptions batching;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     RunOptions options = options();
     SparkSession spark = Sessions.create("corpus-qa run", warehouse.warehouse);
+    AnswerJob job = new AnswerJob(spark, options);
     try {
-      RunSummary summary = new AnswerJob(spark, options).run();
+      RunSummary summary = job.run();
       System.out.println(summary);
       return 0;
+    } catch (Exception e) {
+      // A run that stopped after recording its start says so where a finished run prints its summary.
+      if (job.recorded() && !(e instanceof QuarantineShareExceededException)) {
+        System.out.println("run " + job.runId() + " (" + options.mode().toString() + "): FAILED ("
+            + e.getClass().getSimpleName() + "), recorded in " + options.tables().runs() + "; what it committed"
+            + " before stays, and a rerun finishes the work");
+      }
+      throw e;
     } finally {
       spark.stop();
     }

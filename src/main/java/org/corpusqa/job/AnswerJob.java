@@ -51,11 +51,23 @@ public final class AnswerJob {
   private final SparkSession spark;
   private final RunOptions options;
   private final Configuration hadoopConf;
+  private final String runId = newRunId();
+  /** Set once the run's RUNNING row is in the runs table: from then on a failure is recorded there. */
+  private volatile boolean recorded;
 
   public AnswerJob(SparkSession spark, RunOptions options) {
     this.spark = spark;
     this.options = options;
     this.hadoopConf = spark.sparkContext().hadoopConfiguration();
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  /** Whether the run got as far as recording its start, so that a failure of it is in the runs table. */
+  public boolean recorded() {
+    return recorded;
   }
 
   /** One run's identity and its model, shared by its steps. */
@@ -71,7 +83,6 @@ public final class AnswerJob {
   public RunSummary run() {
     long began = System.nanoTime();
     Instant startedAt = Instant.now();
-    String runId = newRunId();
     JobSteps steps = new JobSteps(spark, "run", runId);
     try {
       steps.begin("checking the configuration");
@@ -115,6 +126,7 @@ public final class AnswerJob {
       }
     }
     runs.begin(run.id(), options, run.model().name(), run.model().sha256(), run.startedAt());
+    recorded = true;
   }
 
   /** Best effort: the error that stopped the run matters more than a failure to record it. */

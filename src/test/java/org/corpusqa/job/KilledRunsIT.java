@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs killed between their commits (the driver halts as under {@code kill -9}), then run again
  * through jobs/corpus-qa: every row of every table names a run in {@code runs}, the killed runs
- * are marked INTERRUPTED by the next, nothing is duplicated, and the killed runs' scratch is gone.
+ * are marked INTERRUPTED by the next, nothing is duplicated, and the killed runs' scratch is gone;
+ * finished and failed runs print their outcome on stdout whatever their exit status.
  */
 class KilledRunsIT {
   private static final Path ROOT = Paths.get("").toAbsolutePath();
@@ -90,6 +91,15 @@ class KilledRunsIT {
     assertThat(after).hasSize(1).doesNotContain(left.get(0));
     assertThat(filesUnder(after.get(0))).as("a finished run's scratch").isZero();
 
+    // A run that fails after recording its start (--table names some other table) says so on stdout.
+    Result created = corpusQa(scratch, "sql", "--warehouse", warehouse.toString(),
+        "CREATE TABLE not_answers (x INT) USING iceberg");
+    assertThat(created.exitCode()).as(created.all()).isZero();
+    Result failed = run(scratch, corpus, warehouse, null, "--table", "not_answers");
+    assertThat(failed.exitCode()).as(failed.all()).isEqualTo(1);
+    assertThat(failed.stdout().strip()).matches("run \\S+ \\(incremental\\): FAILED \\(\\w*AnalysisException\\), recorded"
+        + " in runs; what it committed before stays, and a rerun finishes the work");
+
     Result counts = corpusQa(scratch, "sql", "--warehouse", warehouse.toString(), "--format", "json",
         "SELECT (SELECT concat_ws(',', sort_array(collect_list(status))) FROM runs) AS statuses,"
             + " (SELECT count(*) FROM (SELECT run_id FROM answers UNION SELECT run_id FROM quarantine) t"
@@ -99,7 +109,7 @@ class KilledRunsIT {
             + " (SELECT count(*) FROM quarantine) AS quarantine_rows");
     assertThat(counts.exitCode()).as(counts.all()).isZero();
     JsonNode row = JSON.readTree(counts.stdout().strip());
-    assertThat(row.get("statuses").asText()).isEqualTo("FAILED_QUARANTINE_SHARE,INTERRUPTED,INTERRUPTED");
+    assertThat(row.get("statuses").asText()).isEqualTo("FAILED,FAILED_QUARANTINE_SHARE,INTERRUPTED,INTERRUPTED");
     assertThat(row.get("rows_without_run").asLong()).isZero();
     assertThat(row.get("answer_rows").asLong()).isEqualTo(2L * documents);
     assertThat(row.get("answer_keys").asLong()).isEqualTo(2L * documents);
