@@ -1,12 +1,17 @@
 package org.corpusqa.cli;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,14 +50,12 @@ final class SqlCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SparkSession spark = Sessions.create("corpus-qa sql", warehouse.warehouse);
-    // JSON rows keep null columns ("answer": null) so that every row has every key.
-    spark.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
     try {
       Dataset<Row> result = spark.sql(query);
       PrintStream out = System.out;
       switch (format) {
         case TABLE -> result.show(limit, false);
-        case JSON -> result.toJSON().toLocalIterator().forEachRemaining(out::println);
+        case JSON -> printJson(result, out);
         case CSV -> printCsv(result, out);
       }
       out.flush();
@@ -60,6 +63,17 @@ final class SqlCommand implements Callable<Integer> {
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * One object per row with every column, nulls as {@code null}: the option is given to
+   * {@code to_json} itself, since Dataset.toJSON's tasks do not see the session setting.
+   */
+  private static void printJson(Dataset<Row> result, PrintStream out) {
+    Column[] columns = Arrays.stream(result.columns()).map(c -> result.col("`" + c.replace("`", "``") + "`"))
+        .toArray(Column[]::new);
+    result.select(functions.to_json(functions.struct(columns), Map.of("ignoreNullFields", "false")))
+        .as(Encoders.STRING()).toLocalIterator().forEachRemaining(out::println);
   }
 
   private static void printCsv(Dataset<Row> result, PrintStream out) {

@@ -106,7 +106,8 @@ class KilledRunsIT {
             + "   LEFT ANTI JOIN runs r ON t.run_id = r.run_id) AS rows_without_run,"
             + " (SELECT count(*) FROM answers) AS answer_rows,"
             + " (SELECT count(DISTINCT doc_id, query_id, rank) FROM answers) AS answer_keys,"
-            + " (SELECT count(*) FROM quarantine) AS quarantine_rows");
+            + " (SELECT count(*) FROM quarantine) AS quarantine_rows,"
+            + " (SELECT max(ended_at) FROM runs WHERE status = 'INTERRUPTED') AS interrupted_ended_at");
     assertThat(counts.exitCode()).as(counts.all()).isZero();
     JsonNode row = JSON.readTree(counts.stdout().strip());
     assertThat(row.get("statuses").asText()).isEqualTo("FAILED,FAILED_QUARANTINE_SHARE,INTERRUPTED,INTERRUPTED");
@@ -114,5 +115,8 @@ class KilledRunsIT {
     assertThat(row.get("answer_rows").asLong()).isEqualTo(2L * documents);
     assertThat(row.get("answer_keys").asLong()).isEqualTo(2L * documents);
     assertThat(row.get("quarantine_rows").asLong()).isEqualTo(1);
+    // sql --format json keeps null columns: an interrupted run never ended.
+    assertThat(row.has("interrupted_ended_at")).isTrue();
+    assertThat(row.get("interrupted_ended_at").isNull()).isTrue();
   }
 }
