@@ -134,11 +134,19 @@ class EndToEndIT {
         + ": line 4: Cannot set top_k: must be between 1 and 100, got: 0");
     assertThat(tmp.resolve("w")).doesNotExist();
 
-    Result noModel = launch(Map.of(), "run", "--input", "jobs/sample/contracts.jsonl", "--input-format", "json",
+    // spark-submit's own options pass through the launcher to spark-submit.
+    Result noModel = launch(Map.of(), "--driver-memory", "2g", "--executor-cores=1", "--name", "e2e", "run", "--input", "jobs/sample/contracts.jsonl", "--input-format", "json",
         "--queries", "jobs/queries/contract-security.yaml", "--model", tmp.resolve("none").toString(),
         "--warehouse", tmp.resolve("w").toString());
     assertThat(noModel.exitCode()).isEqualTo(2);
     assertThat(noModel.stderr()).contains("corpus-qa: Cannot load model bundle: " + tmp.resolve("none")
         + " is not a directory;");
+
+    Result noValue = launch(Map.of(), "--driver-memory");
+    assertThat(noValue.exitCode()).isEqualTo(2);
+    assertThat(noValue.stderr()).isEqualTo("corpus-qa: --driver-memory needs a value; see jobs/corpus-qa --help\n");
+    Result help = launch(Map.of(), "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.all()).contains("--driver-memory=VALUE", "--packages=VALUE", "--verbose", "Usage: corpus-qa");
   }
 }
