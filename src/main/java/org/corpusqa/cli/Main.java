@@ -5,6 +5,8 @@ import org.corpusqa.config.ConfigException;
 import org.corpusqa.io.ConcurrentCommitException;
 import org.corpusqa.job.QuarantineShareExceededException;
 import org.corpusqa.model.ModelBundleException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +19,8 @@ import picocli.CommandLine.Command;
     subcommands = {RunCommand.class, BackfillCommand.class, EvaluateCommand.class, SqlCommand.class, BenchCommand.class,
       ModelCommand.class})
 public final class Main implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
   /** Exit status of a configuration error: nothing was read or written. */
   public static final int CONFIG_ERROR = 2;
 
@@ -68,8 +72,12 @@ public final class Main implements Runnable {
       err.flush();
       return LOST_COMMIT_RACE;
     }
-    err.println("corpus-qa: failed: " + e);
-    e.printStackTrace(err);
+    // The stack trace goes to the log (stderr by default); the last line says what failed, once.
+    LOG.error("corpus-qa failed", e);
+    String message = String.valueOf(e.getMessage()).strip();
+    int newline = message.indexOf('\n');
+    err.println("corpus-qa: failed: " + e.getClass().getName() + ": "
+        + (newline > 0 ? message.substring(0, newline) : message) + " (the stack trace is in the log above)");
     err.flush();
     return 1;
   }

@@ -12,6 +12,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.corpusqa.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,7 +52,7 @@ final class SqlCommand implements Callable<Integer> {
   public Integer call() {
     SparkSession spark = Sessions.create("corpus-qa sql", warehouse.warehouse);
     try {
-      Dataset<Row> result = spark.sql(query);
+      Dataset<Row> result = parse(spark, query);
       PrintStream out = System.out;
       switch (format) {
         case TABLE -> result.show(limit, false);
@@ -62,6 +63,25 @@ final class SqlCommand implements Callable<Integer> {
       return 0;
     } finally {
       spark.stop();
+    }
+  }
+
+  /**
+   * The query, parsed and analysed (Spark does both here, before running anything); a mistake in
+   * it is a configuration error: its first line, which names the error and its position.
+   */
+  private static Dataset<Row> parse(SparkSession spark, String query) {
+    try {
+      return spark.sql(query);
+    } catch (Exception e) {
+      // AnalysisException (and ParseException, one of them) is checked in Java's eyes and undeclared.
+      if (e instanceof org.apache.spark.sql.AnalysisException) {
+        String message = e.getMessage().strip();
+        int newline = message.indexOf('\n');
+        throw new ConfigException("Cannot run the query: " + (newline > 0 ? message.substring(0, newline) : message)
+            + " Fix the SQL and run again.");
+      }
+      throw e;
     }
   }
 

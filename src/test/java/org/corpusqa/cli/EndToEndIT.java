@@ -142,6 +142,12 @@ class EndToEndIT {
     assertThat(noModel.stderr()).contains("corpus-qa: Cannot load model bundle: " + tmp.resolve("none")
         + " is not a directory;");
 
+    Result badSql = launch(Map.of(), "sql", "--warehouse", tmp.resolve("w").toString(), "SELECT * FORM runs");
+    assertThat(badSql.exitCode()).isEqualTo(2);
+    assertThat(badSql.stderr()).contains("corpus-qa: Cannot run the query: [PARSE_SYNTAX_ERROR] Syntax error at or"
+        + " near 'runs': extra input 'runs'.(line 1, pos 14) Fix the SQL and run again.\n").doesNotContain("\tat ")
+        .doesNotContain("WARN");
+
     Result noValue = launch(Map.of(), "--driver-memory");
     assertThat(noValue.exitCode()).isEqualTo(2);
     assertThat(noValue.stderr()).isEqualTo("corpus-qa: --driver-memory needs a value; see jobs/corpus-qa --help\n");
