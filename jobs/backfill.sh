@@ -18,6 +18,6 @@ input="$1"; model="$2"; shift 2
 launcher=("$root/jobs/corpus-qa" --master "${CORPUSQA_MASTER:-local[*]}")
 [[ -n "${CORPUSQA_PROPERTIES:-}" ]] && launcher+=(--properties-file "$CORPUSQA_PROPERTIES")
 exec "${launcher[@]}" backfill \
-  --input "$input" --input-format "${CORPUSQA_FORMAT:-parquet}" \
+  --input "$input" ${CORPUSQA_FORMAT:+--input-format "$CORPUSQA_FORMAT"} \
   --queries "${CORPUSQA_QUERIES:-$root/jobs/queries/contract-security.yaml}" --model "$model" \
   --warehouse "${CORPUSQA_WAREHOUSE:-$root/warehouse}" "$@"

@@ -8,7 +8,7 @@
 #   MODEL    the model bundle, e.g. s3a://models/xlmr-contracts/v3
 #   QUERIES  defaults to jobs/queries/contract-security.yaml
 # Environment: CORPUSQA_MASTER (default local[*]), CORPUSQA_PROPERTIES (a Spark properties file,
-# e.g. conf/s3.properties), CORPUSQA_WAREHOUSE (default ./warehouse), CORPUSQA_FORMAT (parquet).
+# e.g. conf/s3.properties), CORPUSQA_WAREHOUSE (default ./warehouse), CORPUSQA_FORMAT (default: what the file names say).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ $# -lt 2 ]]; then
@@ -23,6 +23,6 @@ fi
 launcher=("$root/jobs/corpus-qa" --master "${CORPUSQA_MASTER:-local[*]}")
 [[ -n "${CORPUSQA_PROPERTIES:-}" ]] && launcher+=(--properties-file "$CORPUSQA_PROPERTIES")
 exec "${launcher[@]}" run --mode incremental \
-  --input "$input" --input-format "${CORPUSQA_FORMAT:-parquet}" \
+  --input "$input" ${CORPUSQA_FORMAT:+--input-format "$CORPUSQA_FORMAT"} \
   --queries "$queries" --model "$model" \
   --warehouse "${CORPUSQA_WAREHOUSE:-$root/warehouse}" "$@"

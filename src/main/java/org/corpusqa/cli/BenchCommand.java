@@ -49,8 +49,8 @@ class BenchCommand implements Callable<Integer> {
     int synthetic = 30;
   }
 
-  @Option(names = "--input-format", defaultValue = "parquet",
-      description = "Format of --corpus: one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--input-format",
+      description = "Format of --corpus: one of ${COMPLETION-CANDIDATES} (default: what the file names say).")
   InputFormat inputFormat;
 
   @Option(names = "--queries", defaultValue = "jobs/queries/contract-security.yaml",

@@ -23,8 +23,9 @@ class RunCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, description = "Corpus path or URI (file:, hdfs:, s3a:).")
   String input;
 
-  @Option(names = "--input-format", defaultValue = "parquet",
-      description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--input-format",
+      description = "One of ${COMPLETION-CANDIDATES} (default: what the file names say: .parquet, .json / .jsonl /"
+          + " .ndjson, .csv, .orc, also compressed, e.g. .jsonl.gz).")
   InputFormat inputFormat;
 
   @Option(names = "--queries", required = true, description = "Queries YAML file.")

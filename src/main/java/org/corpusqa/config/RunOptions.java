@@ -10,6 +10,7 @@ import org.corpusqa.qa.Query;
  * #builder()}: {@code set*} for what a run needs, {@code opt*} for what has a default; every default
  * is written here once, and {@link Builder#build()} checks the values before any job starts.
  *
+ * @param inputFormat null to go by the input's file names ({@link InputFormat#ofFileName})
  * @param explainDirectory null unless {@code --explain} was given
  * @param maxTextChars longer texts are quarantined as TEXT_TOO_LARGE
  * @param maxQuarantineShare the run fails when more than this share of its records is quarantined
@@ -31,7 +32,6 @@ public record RunOptions(
     EngineOptions engineOptions,
     Chunk chunk) {
 
-  public static final InputFormat DEFAULT_INPUT_FORMAT = InputFormat.PARQUET;
   public static final String DEFAULT_ID_COLUMN = "doc_id";
   public static final String DEFAULT_TEXT_COLUMN = "text";
   public static final RunMode DEFAULT_MODE = RunMode.INCREMENTAL;
@@ -76,7 +76,8 @@ public record RunOptions(
     private String input;
     private List<Query> queries;
     private String modelUri;
-    private InputFormat inputFormat = DEFAULT_INPUT_FORMAT;
+    /** Null: the format the input's file names say. */
+    private InputFormat inputFormat;
     private String idColumn = DEFAULT_ID_COLUMN;
     private String textColumn = DEFAULT_TEXT_COLUMN;
     private Tables tables = new Tables(Tables.DEFAULT_ANSWERS, Tables.DEFAULT_QUARANTINE, Tables.DEFAULT_RUNS);

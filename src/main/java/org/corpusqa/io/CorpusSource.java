@@ -50,7 +50,7 @@ public final class CorpusSource {
           .add(CORRUPT, DataTypes.StringType).add(FILE, DataTypes.StringType);
       return new Read(spark.createDataFrame(List.of(), empty), unreadable);
     }
-    Dataset<Row> raw = load(spark, paths, format, input);
+    Dataset<Row> raw = load(spark, paths, checked.format(), input);
     StructType schema = raw.schema();
     if (slice.column() != null) {
       field(schema, slice.column(), input, "--partition-column");
@@ -83,11 +83,12 @@ public final class CorpusSource {
   /** One column of the corpus as strings, named {@code value}: what a backfill chunks by. */
   public static Dataset<Row> column(SparkSession spark, String input, InputFormat format, String column) {
     // Unreadable files are left out here; each chunk's run quarantines them by path.
-    List<String> paths = check(spark, input, null, format, null, null).readable();
+    Checked checked = check(spark, input, null, format, null, null);
+    List<String> paths = checked.readable();
     if (paths.isEmpty()) {
       throw new ConfigException("Cannot read corpus " + input + ": no readable file; check --input");
     }
-    Dataset<Row> raw = load(spark, paths, format, input);
+    Dataset<Row> raw = load(spark, paths, checked.format(), input);
     field(raw.schema(), column, input, "--partition-column");
     return raw.select(col(column).cast(DataTypes.StringType).as("value"));
   }
@@ -148,17 +149,19 @@ public final class CorpusSource {
     return -1;
   }
 
-  /** The corpus's files split into those that can be read and those that cannot. */
-  private record Checked(List<String> readable, List<UnreadableFile> unreadable) {}
+  /** The corpus's files split into those that can be read and those that cannot, and their format. */
+  private record Checked(List<String> readable, List<UnreadableFile> unreadable, InputFormat format) {}
 
   /**
    * @param only the files to use (a backfill chunk's), or null for every file under {@code input}
+   * @param given the format given, or null to go by the file names
    * @param textColumn null to check only that the files open, not their columns' types
    */
   private static Checked check(
-      SparkSession spark, String input, List<String> only, InputFormat format, String idColumn, String textColumn) {
+      SparkSession spark, String input, List<String> only, InputFormat given, String idColumn, String textColumn) {
     try {
       List<String> files = only != null ? only : FileCheck.list(input, spark.sparkContext().hadoopConfiguration());
+      InputFormat format = FileFormats.of(input, files, given);
       List<FileCheck.Result> results = checkFiles(spark, files, format);
       List<UnreadableFile> unreadable = new java.util.ArrayList<>();
       results.stream().filter(r -> r.unreadable() != null).forEach(r -> unreadable.add(r.unreadable()));
@@ -167,7 +170,7 @@ public final class CorpusSource {
       }
       java.util.Set<String> bad = new java.util.HashSet<>();
       unreadable.forEach(f -> bad.add(f.path()));
-      return new Checked(files.stream().filter(f -> !bad.contains(f)).toList(), unreadable);
+      return new Checked(files.stream().filter(f -> !bad.contains(f)).toList(), unreadable, format);
     } catch (IOException e) {
       throw new ConfigException("Cannot read corpus " + input + ": " + e.getMessage() + "; check --input", e);
     }

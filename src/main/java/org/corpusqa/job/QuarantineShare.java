@@ -5,16 +5,18 @@ import org.corpusqa.io.RunsTable;
 
 /**
  * The rule that fails a run which quarantined too much: more than {@code --max-quarantine-share} of
- * its records (records quarantined, and records with a quarantined (document, question) pair), or
- * no record read at all while some file was unreadable. Answers are written either way; the run is
- * recorded as {@link RunsTable.Status#FAILED_QUARANTINE_SHARE} and exits 3.
+ * what it read, counting each record read and each file that could not be read as one item, and as
+ * quarantined each record quarantined, each record with a quarantined (document, question) pair and
+ * each unreadable file (so an input of unreadable files only is 100% quarantined). Answers are
+ * written either way; the run is recorded as {@link RunsTable.Status#FAILED_QUARANTINE_SHARE} and
+ * exits 3.
  */
-record QuarantineShare(double share, double allowed, boolean exceeded) {
+record QuarantineShare(long failedRecords, double share, double allowed, boolean exceeded) {
   static QuarantineShare of(RunSummary summary, long failedRecords, double allowed) {
-    long read = summary.recordsRead();
-    double share = read == 0 ? 0 : (double) (summary.recordsQuarantined() + failedRecords) / read;
-    boolean exceeded = share > allowed || (read == 0 && summary.unreadableFiles() > 0);
-    return new QuarantineShare(share, allowed, exceeded);
+    long items = summary.recordsRead() + summary.unreadableFiles();
+    long quarantined = summary.recordsQuarantined() + failedRecords + summary.unreadableFiles();
+    double share = items == 0 ? 0 : (double) quarantined / items;
+    return new QuarantineShare(failedRecords, share, allowed, share > allowed);
   }
 
   RunsTable.Status status() {
@@ -25,11 +27,12 @@ record QuarantineShare(double share, double allowed, boolean exceeded) {
   void check(RunSummary summary, String quarantineTable) {
     if (exceeded) {
       throw new QuarantineShareExceededException(String.format(
-          "Run %s quarantined %d records and %d (document, question) pairs of %d records read"
-              + " (%.1f%%), more than --max-quarantine-share %.1f%%; answers were written, see: SELECT"
-              + " reason, count(*) FROM %s WHERE run_id = '%s' GROUP BY reason",
-          summary.runId(), summary.recordsQuarantined(), summary.pairsQuarantined(), summary.recordsRead(),
-          100 * share, 100 * allowed, quarantineTable, summary.runId()), summary);
+          "Run %s quarantined %d records, %d records' (document, question) pairs and %d unreadable files, of %d"
+              + " records read and %d unreadable files (%.1f%%), more than --max-quarantine-share %.1f%%; answers"
+              + " were written, see: SELECT reason, count(*) FROM %s WHERE run_id = '%s' GROUP BY reason",
+          summary.runId(), summary.recordsQuarantined(), failedRecords, summary.unreadableFiles(),
+          summary.recordsRead(), summary.unreadableFiles(), 100 * share, 100 * allowed, quarantineTable,
+          summary.runId()), summary);
     }
   }
 }

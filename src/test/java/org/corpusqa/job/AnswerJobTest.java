@@ -152,8 +152,9 @@ class AnswerJobTest {
     for (int run = 0; run < 2; run++) {
       assertThatThrownBy(() -> new AnswerJob(spark, options).run())
           .isInstanceOf(QuarantineShareExceededException.class)
-          .hasMessageContaining("quarantined 5 records and 0 (document, question) pairs of 8 records read (62.5%),"
-              + " more than --max-quarantine-share 5.0%; answers were written");
+          .hasMessageContaining("quarantined 5 records, 0 records' (document, question) pairs and 0 unreadable files,"
+              + " of 8 records read and 0 unreadable files (62.5%), more than --max-quarantine-share 5.0%; answers were"
+              + " written");
     }
     List<Row> reasons = spark.sql("SELECT record_key, reason, detail FROM quarantine WHERE run_id ="
         + " (SELECT max_by(run_id, ended_at) FROM runs) ORDER BY reason, record_key").collectAsList();
@@ -226,8 +227,9 @@ class AnswerJobTest {
     byte[] bytes = Files.readAllBytes(good);
     Path truncated = dir.resolve("part-truncated.parquet");
     Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    RunOptions base = options(dir.toString(), InputFormat.PARQUET, "doc_id", "text", "answers_truncated", QUERIES,
-        null, RunMode.FULL);
+    // One file of four items (3 records + 1 file) is 25%: allowed here, this test is about the quarantine row.
+    RunOptions base = builder(dir.toString(), InputFormat.PARQUET, "doc_id", "text", "answers_truncated", QUERIES,
+        null, RunMode.FULL).optMaxQuarantineShare(0.5).build();
     RunSummary summary = new AnswerJob(spark, base).run();
     assertThat(summary.recordsRead()).isEqualTo(3);
     assertThat(summary.recordsAnswered()).isEqualTo(3);
@@ -258,8 +260,8 @@ class AnswerJobTest {
       spark.sql("SELECT 'utf16' AS doc_id, encode('Договор поставки', 'UTF-16') AS text").repartition(1).write()
           .parquet(written.resolve("binary").toString());
       moveParquetFile(written.resolve("binary"), dir.resolve(binaryName));
-      RunSummary summary = new AnswerJob(spark, options(dir.toString(), InputFormat.PARQUET, "doc_id", "text",
-          "answers_mixed", QUERIES, null, RunMode.FULL)).run();
+      RunSummary summary = new AnswerJob(spark, builder(dir.toString(), InputFormat.PARQUET, "doc_id", "text",
+          "answers_mixed", QUERIES, null, RunMode.FULL).optMaxQuarantineShare(0.5).build()).run();
       assertThat(summary.recordsRead()).as(binaryName).isEqualTo(4);
       assertThat(summary.recordsAnswered()).as(binaryName).isEqualTo(4);
       assertThat(summary.unreadableFiles()).as(binaryName).isEqualTo(1);
@@ -287,8 +289,8 @@ class AnswerJobTest {
     spark.sql("SELECT 7 AS doc_id, 'Договор поставки номер семь.' AS text").repartition(1).write()
         .parquet(written.resolve("int").toString());
     moveParquetFile(written.resolve("int"), dir.resolve("a-int.parquet"));
-    RunSummary summary = new AnswerJob(spark, options(dir.toString(), InputFormat.PARQUET, "doc_id", "text",
-        "answers_mixed_ids", QUERIES, null, RunMode.FULL)).run();
+    RunSummary summary = new AnswerJob(spark, builder(dir.toString(), InputFormat.PARQUET, "doc_id", "text",
+        "answers_mixed_ids", QUERIES, null, RunMode.FULL).optMaxQuarantineShare(0.5).build()).run();
     assertThat(summary.recordsAnswered()).isEqualTo(3);
     Row file = spark.sql("SELECT reason, detail FROM quarantine WHERE run_id = '" + summary.runId() + "'").first();
     assertThat(file.getString(0)).isEqualTo("SCHEMA_MISMATCH");
@@ -343,8 +345,8 @@ class AnswerJobTest {
     }
     byte[] bytes = gz.toByteArray();
     Files.write(dir.resolve("broken.jsonl.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    RunSummary summary = new AnswerJob(spark, options(dir.toString(), InputFormat.JSON, "doc_id", "text",
-        "answers_gzip", QUERIES, null, RunMode.FULL)).run();
+    RunSummary summary = new AnswerJob(spark, builder(dir.toString(), InputFormat.JSON, "doc_id", "text",
+        "answers_gzip", QUERIES, null, RunMode.FULL).optMaxQuarantineShare(0.5).build()).run();
     assertThat(summary.recordsRead()).isEqualTo(3);
     assertThat(summary.recordsAnswered()).isEqualTo(3);
     assertThat(summary.unreadableFiles()).isEqualTo(1);
