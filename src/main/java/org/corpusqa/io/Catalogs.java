@@ -1,8 +1,14 @@
 package org.corpusqa.io;
 
+import java.io.IOException;
 import java.nio.file.Paths;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.corpusqa.config.ConfigException;
 
 /**
  * The Spark settings of the Iceberg catalog that holds the output tables. The catalog is named
@@ -50,5 +56,32 @@ public final class Catalogs {
       return warehouse;
     }
     return Paths.get(warehouse).toAbsolutePath().normalize().toUri().toString();
+  }
+
+  /**
+   * Fails fast, before a model loads or data is read, when the corpus-qa catalog is the local
+   * Hadoop catalog and its warehouse cannot be written: creates the folder and a probe file in it.
+   * Other catalogs (JDBC, REST, Glue, Hive) decide where data goes themselves and are not probed.
+   */
+  public static void checkWarehouseWritable(SparkSession spark) {
+    String warehouse = spark.conf().get(PREFIX + ".warehouse", "");
+    if (!"hadoop".equals(spark.conf().get(PREFIX + ".type", "")) || warehouse.isEmpty()) {
+      return;
+    }
+    try {
+      Path dir = new Path(warehouse);
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.mkdirs(dir)) {
+        throw new IOException("cannot create the folder");
+      }
+      Path probe = new Path(dir, ".corpusqa-write-check-" + UUID.randomUUID());
+      fs.create(probe, false).close();
+      fs.delete(probe, false);
+    } catch (IOException | RuntimeException e) {
+      String message = String.valueOf(e.getMessage());
+      int newline = message.indexOf('\n');
+      throw new ConfigException("Cannot write to the warehouse " + warehouse + ": "
+          + (newline > 0 ? message.substring(0, newline) : message) + "; give a writable --warehouse", e);
+    }
   }
 }

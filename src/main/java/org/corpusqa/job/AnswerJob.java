@@ -26,6 +26,7 @@ import org.corpusqa.executor.AnswerTask;
 import org.corpusqa.executor.FaultInjection;
 import org.corpusqa.executor.PartitionAnswerer;
 import org.corpusqa.io.AnswersTable;
+import org.corpusqa.io.Catalogs;
 import org.corpusqa.io.CorpusSource;
 import org.corpusqa.io.DriverProcess;
 import org.corpusqa.io.ExplainWriter;
@@ -176,13 +177,15 @@ public final class AnswerJob {
     return new Outcome(summary, share);
   }
 
-  /** The model, the queries against its tokenizer and the explain directory, before any data is read. */
+  /** The warehouse, the explain directory, the model and the queries against its tokenizer, before any data is read. */
   private DriverModel checkConfiguration() {
-    DriverModel model = DriverModel.load(spark, options.modelUri());
-    model.checkQueries(options.queries(), options.engineOptions());
+    // Where the run writes first: each is quick to check, and the model takes seconds to load.
+    Catalogs.checkWarehouseWritable(spark);
     if (options.explainDirectory() != null) {
       ExplainWriter.prepareDirectory(options.explainDirectory(), hadoopConf);
     }
+    DriverModel model = DriverModel.load(spark, options.modelUri());
+    model.checkQueries(options.queries(), options.engineOptions());
     return model;
   }
 

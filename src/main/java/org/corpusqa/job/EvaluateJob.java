@@ -31,6 +31,7 @@ import org.corpusqa.executor.AnswerTask;
 import org.corpusqa.executor.PartitionAnswerer;
 import org.corpusqa.io.AnswersTable;
 import org.corpusqa.io.CorpusSource;
+import org.corpusqa.io.Catalogs;
 import org.corpusqa.io.EvaluationsTable;
 import org.corpusqa.io.SerializableConf;
 import org.slf4j.Logger;
@@ -63,6 +64,7 @@ public final class EvaluateJob {
   }
 
   public EvaluationResult run() {
+    Catalogs.checkWarehouseWritable(spark);
     DriverModel model = DriverModel.load(spark, options.modelUri());
     model.checkSettings(options.settings(), options.engineOptions());
     try {

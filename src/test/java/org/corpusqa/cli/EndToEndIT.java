@@ -142,6 +142,15 @@ class EndToEndIT {
     assertThat(noModel.stderr()).contains("corpus-qa: Cannot load model bundle: " + tmp.resolve("none")
         + " is not a directory;");
 
+    // A warehouse under a regular file cannot be created: found before the model loads.
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    Result unwritable = launch(Map.of(), "run", "--input", "jobs/sample/contracts.jsonl", "--queries",
+        "jobs/queries/contract-security.yaml", "--model", "src/test/resources/models/tiny-bert",
+        "--warehouse", file.resolve("warehouse").toString());
+    assertThat(unwritable.exitCode()).as(unwritable.all()).isEqualTo(2);
+    assertThat(unwritable.stderr()).contains("corpus-qa: Cannot write to the warehouse " + file.resolve("warehouse").toUri())
+        .contains("; give a writable --warehouse\n").doesNotContain("Loaded model").doesNotContain("\tat ");
+
     Result badSql = launch(Map.of(), "sql", "--warehouse", tmp.resolve("w").toString(), "SELECT * FORM runs");
     assertThat(badSql.exitCode()).isEqualTo(2);
     assertThat(badSql.stderr()).contains("corpus-qa: Cannot run the query: [PARSE_SYNTAX_ERROR] Syntax error at or"
