@@ -155,11 +155,11 @@ public final class AnswerJob {
   private Outcome answer(Run run, Tables tables, CorpusSource.Read corpus, Dataset<Row> triaged, long began) {
     Dataset<Row> documents = answerableDocuments(triaged);
     run.steps().begin("planning the documents to answer");
-    Dataset<Row> work = plan(documents, tables.answers(), run);
+    DocumentPlacement.Placed work = plan(documents, tables.answers(), run);
     long planned = System.nanoTime();
     ModelStage stage = modelStage(work, run);
     run.steps().begin("counting");
-    Counted counted = countRun(run, stage, triaged, documents, work, corpus);
+    Counted counted = countRun(run, stage, triaged, documents, work.rows(), corpus);
     RunSummary summary = counted.summary();
     run.steps().begin("merging quarantine and answers");
     commit(tables, triaged, stage.rows(), corpus, run, summary.answerRows() > 0);
@@ -207,13 +207,14 @@ public final class AnswerJob {
   }
 
   /** What the model must read (in incremental mode, only the unanswered questions), placed on the task slots. */
-  private Dataset<Row> plan(Dataset<Row> documents, AnswersTable answers, Run run) {
+  private DocumentPlacement.Placed plan(Dataset<Row> documents, AnswersTable answers, Run run) {
     Dataset<Row> work = options.mode() == RunMode.INCREMENTAL
         ? answers.unanswered(documents, options.queries(), run.model().sha256()) : documents;
     return DocumentPlacement.place(spark, work, TaskSlots.count(spark));
   }
 
-  private ModelStage modelStage(Dataset<Row> work, Run run) {
+  private ModelStage modelStage(DocumentPlacement.Placed placed, Run run) {
+    Dataset<Row> work = placed.rows();
     AnswerTask task = run.model().task()
         .setRun(run.id(), run.startedAt())
         .setHadoopConf(SerializableConf.of(hadoopConf))
@@ -229,9 +230,12 @@ public final class AnswerJob {
     long started = System.nanoTime();
     // Materialised once (and cut from the input's lineage, whose input_file_name() MERGE would
     // reject as non-deterministic), so that MERGE reads the answers instead of running the model again.
-    Dataset<Row> rows =
-        work.mapPartitions(new PartitionAnswerer(task, documents, windows), Encoders.row(AnswersTable.WITH_FAILURES))
-            .localCheckpoint(true);
+    Dataset<Row> rows;
+    try (ModelStageProgress progress =
+        new ModelStageProgress(spark.sparkContext(), documents, windows, placed.documents())) {
+      rows = work.mapPartitions(new PartitionAnswerer(task, documents, windows), Encoders.row(AnswersTable.WITH_FAILURES))
+          .localCheckpoint(true);
+    }
     return new ModelStage(rows, (System.nanoTime() - started) / 1e9, documents.value(), windows.value());
   }
 

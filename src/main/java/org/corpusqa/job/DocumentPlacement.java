@@ -50,10 +50,10 @@ final class DocumentPlacement {
    * partitions of about equal cost, or as Spark placed it (with at least {@code slots} partitions)
    * when it has more than {@link #MAX_PLANNED_DOCUMENTS} documents.
    */
-  static Dataset<Row> place(SparkSession spark, Dataset<Row> work, int slots) {
+  static Placed place(SparkSession spark, Dataset<Row> work, int slots) {
     List<Row> costs = work.select(col(CorpusSource.DOC_ID), cost(work)).limit(MAX_PLANNED_DOCUMENTS + 1).collectAsList();
     if (costs.size() > MAX_PLANNED_DOCUMENTS) {
-      return work.rdd().getNumPartitions() < slots ? work.repartition(slots) : work;
+      return new Placed(work.rdd().getNumPartitions() < slots ? work.repartition(slots) : work, -1);
     }
     long[] weights = new long[costs.size()];
     for (int i = 0; i < weights.length; i++) {
@@ -71,8 +71,11 @@ final class DocumentPlacement {
             .mapToPair(row -> new Tuple2<>(row.getString(docIdField), row))
             .partitionBy(new PlannedPartitioner(planned, slots))
             .values();
-    return spark.createDataFrame(placed, work.schema());
+    return new Placed(spark.createDataFrame(placed, work.schema()), costs.size());
   }
+
+  /** The placed work, and how many documents it holds; -1 when it was too large to be counted here. */
+  record Placed(Dataset<Row> rows, long documents) {}
 
   private static Column cost(Dataset<Row> work) {
     Column perQuestion = length(col(CorpusSource.TEXT)).plus(lit(WINDOW_OVERHEAD_CHARS)).cast("long");

@@ -35,7 +35,9 @@ class DocumentPlacementTest {
     rows.add(RowFactory.create("long-c", "д".repeat(50_000), new String[] {"q2"}));
     Dataset<Row> work = spark.createDataFrame(rows, SCHEMA).repartition(3);
 
-    Dataset<Row> placed = DocumentPlacement.place(spark, work, 2);
+    DocumentPlacement.Placed placement = DocumentPlacement.place(spark, work, 2);
+    assertThat(placement.documents()).isEqualTo(43);
+    Dataset<Row> placed = placement.rows();
 
     assertThat(placed.rdd().getNumPartitions()).isEqualTo(2);
     List<List<Row>> partitions = placed.javaRDD().glom().collect();

@@ -37,7 +37,9 @@ class KilledRunsIT {
   }
 
   private Result run(Path scratch, Path corpus, Path warehouse, String haltAfter, String... more) {
-    List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
+    // Heartbeats and progress lines every second, so that even this short model stage logs its progress.
+    List<String> args = new ArrayList<>(List.of("--master", "local[2]", "--conf", "spark.executor.heartbeatInterval=1s",
+        "--conf", "spark.corpusqa.progressIntervalSeconds=1"));
     if (haltAfter != null) {
       args.addAll(List.of("--conf", "spark.corpusqa.test.haltAfterCommit=" + haltAfter));
     }
@@ -72,6 +74,7 @@ class KilledRunsIT {
 
     Result killedAfterQuarantine = run(scratch, corpus, warehouse, "quarantine", "--mode", "full");
     assertThat(killedAfterQuarantine.exitCode()).as(killedAfterQuarantine.all()).isEqualTo(137);
+    assertThat(killedAfterQuarantine.stderr()).containsPattern("Model stage: \\d+ of 8 documents begun \\(\\d+%\\)");
     List<Path> left = runDirectories(scratch);
     assertThat(left).hasSize(1);
     assertThat(filesUnder(left.get(0))).as("a killed run's scratch").isPositive();
