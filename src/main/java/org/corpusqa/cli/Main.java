@@ -74,10 +74,8 @@ public final class Main implements Runnable {
     }
     // The stack trace goes to the log (stderr by default); the last line says what failed, once.
     LOG.error("corpus-qa failed", e);
-    String message = String.valueOf(e.getMessage()).strip();
-    int newline = message.indexOf('\n');
-    err.println("corpus-qa: failed: " + e.getClass().getName() + ": "
-        + (newline > 0 ? message.substring(0, newline) : message) + " (the stack trace is in the log above)");
+    err.println("corpus-qa: failed: " + e.getClass().getName() + ": " + ConfigException.firstLine(e.getMessage())
+        + " (the stack trace is in the log above)");
     err.flush();
     return 1;
   }

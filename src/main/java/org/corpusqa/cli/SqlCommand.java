@@ -76,9 +76,7 @@ final class SqlCommand implements Callable<Integer> {
     } catch (Exception e) {
       // AnalysisException (and ParseException, one of them) is checked in Java's eyes and undeclared.
       if (e instanceof org.apache.spark.sql.AnalysisException) {
-        String message = e.getMessage().strip();
-        int newline = message.indexOf('\n');
-        throw new ConfigException("Cannot run the query: " + (newline > 0 ? message.substring(0, newline) : message)
+        throw new ConfigException("Cannot run the query: " + ConfigException.firstLine(e.getMessage())
             + " Fix the SQL and run again.");
       }
       throw e;

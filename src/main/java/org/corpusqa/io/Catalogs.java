@@ -78,10 +78,8 @@ public final class Catalogs {
       fs.create(probe, false).close();
       fs.delete(probe, false);
     } catch (IOException | RuntimeException e) {
-      String message = String.valueOf(e.getMessage());
-      int newline = message.indexOf('\n');
       throw new ConfigException("Cannot write to the warehouse " + warehouse + ": "
-          + (newline > 0 ? message.substring(0, newline) : message) + "; give a writable --warehouse", e);
+          + ConfigException.firstLine(e.getMessage()) + "; give a writable --warehouse", e);
     }
   }
 }

@@ -120,7 +120,7 @@ public final class CorpusSource {
     } catch (Exception e) {
       // Spark's AnalysisException (missing path, unreadable schema) is checked in Scala's eyes only.
       throw new ConfigException(
-          "Cannot read corpus " + input + " as " + format.sparkName() + ": " + firstLine(e.getMessage())
+          "Cannot read corpus " + input + " as " + format.sparkName() + ": " + ConfigException.firstLine(e.getMessage())
               + "; check --input and --input-format", e);
     }
   }
@@ -214,13 +214,5 @@ public final class CorpusSource {
                         input, name, Arrays.toString(
                             Arrays.stream(schema.fieldNames()).filter(n -> !n.equals(SPARK_CORRUPT)).toArray()),
                         option)));
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    int newline = message.indexOf('\n');
-    return newline > 0 ? message.substring(0, newline) : message;
   }
 }

@@ -15,6 +15,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.execution.datasources.orc.OrcUtils;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
 import org.apache.spark.sql.types.StructType;
+import org.corpusqa.config.ConfigException;
 import org.corpusqa.config.InputFormat;
 
 /**
@@ -111,10 +112,8 @@ public final class FileCheck {
       }
       return new Result(file, null, columns);
     } catch (Exception | LinkageError e) {
-      String message = String.valueOf(e.getMessage());
-      int newline = message.indexOf('\n');
       return new Result(file, new UnreadableFile(file, QuarantineReason.UNREADABLE_FILE, e.getClass().getName(),
-          "cannot open the file: " + (newline > 0 ? message.substring(0, newline) : message)), null);
+          "cannot open the file: " + ConfigException.firstLine(e.getMessage())), null);
     }
   }
 }
