@@ -105,9 +105,12 @@ final class ModelStageProgress implements AutoCloseable {
     return line.toString();
   }
 
+  /** Stops the timer and logs the stage's last line, so that even a stage shorter than the interval logs one. */
   @Override
   public void close() {
     timer.shutdownNow();
     spark.removeSparkListener(listener);
+    running.clear();
+    log();
   }
 }

@@ -37,7 +37,7 @@ class KilledRunsIT {
   }
 
   private Result run(Path scratch, Path corpus, Path warehouse, String haltAfter, String... more) {
-    // Heartbeats and progress lines every second, so that even this short model stage logs its progress.
+    // Heartbeats and progress lines every second; a stage shorter than that still logs its last line.
     List<String> args = new ArrayList<>(List.of("--master", "local[2]", "--conf", "spark.executor.heartbeatInterval=1s",
         "--conf", "spark.corpusqa.progressIntervalSeconds=1"));
     if (haltAfter != null) {
