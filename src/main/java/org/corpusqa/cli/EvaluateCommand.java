@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.Namespace;
 import org.corpusqa.config.EvaluateOptions;
 import org.corpusqa.eval.EvalDataReader;
 import org.corpusqa.eval.EvalDataset;
@@ -96,7 +97,8 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new ConfigException(e.getMessage() + "; check the decoding options");
     }
     EngineOptions engine = batching.engineOptions();
-    EvaluateOptions options = new EvaluateOptions(model, settings, out, table, engine);
+    EvaluateOptions options = new EvaluateOptions(model, settings, out,
+        Namespace.of(warehouse.namespace, table).qualify(table), engine);
     SparkSession spark = Sessions.create("corpus-qa evaluate", warehouse.warehouse);
     try {
       EvaluationResult result = new EvaluateJob(spark, dataset, options).run();

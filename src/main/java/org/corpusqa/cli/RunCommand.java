@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.corpusqa.config.InputFormat;
+import org.corpusqa.config.Namespace;
 import org.corpusqa.config.QueriesFile;
 import org.corpusqa.config.RunMode;
 import org.corpusqa.config.RunOptions;
@@ -89,7 +90,8 @@ class RunCommand implements Callable<Integer> {
       // A run that stopped after recording its start says so where a finished run prints its summary.
       if (job.recorded() && !(e instanceof QuarantineShareExceededException)) {
         System.out.println("run " + job.runId() + " (" + options.mode().toString() + "): FAILED ("
-            + e.getClass().getSimpleName() + "), recorded in " + options.tables().runs() + "; what it committed"
+            + e.getClass().getSimpleName() + "), recorded in " + Namespace.fullyQualified(options.tables().runs())
+            + "; what it committed"
             + " before stays, and a rerun finishes the work");
       }
       throw e;
@@ -106,7 +108,7 @@ class RunCommand implements Callable<Integer> {
         .setModel(model)
         .optInputFormat(inputFormat)
         .optColumns(idColumn, textColumn)
-        .optTables(new RunOptions.Tables(table, quarantineTable, runsTable))
+        .optTables(RunOptions.Tables.in(warehouse.namespace, table, quarantineTable, runsTable))
         .optMode(mode)
         .optExplain(explain, explainLimit)
         .optMaxTextChars(maxTextChars)

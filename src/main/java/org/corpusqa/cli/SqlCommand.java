@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.Namespace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,7 +53,10 @@ final class SqlCommand implements Callable<Integer> {
   public Integer call() {
     SparkSession spark = Sessions.create("corpus-qa sql", warehouse.warehouse);
     try {
-      Dataset<Row> result = parse(spark, query);
+      Namespace namespace = new Namespace(warehouse.namespace == null ? Namespace.DEFAULT : warehouse.namespace);
+      boolean inNamespace = useNamespace(spark, namespace);
+      Dataset<Row> result = parse(spark, query, inNamespace ? "" : " (no namespace " + namespace.name()
+          + " in this catalog yet: a run creates it; or give --namespace)");
       PrintStream out = System.out;
       switch (format) {
         case TABLE -> result.show(limit, false);
@@ -67,17 +71,31 @@ final class SqlCommand implements Callable<Integer> {
   }
 
   /**
+   * Plain table names ({@code answers}) and {@code SHOW TABLES} mean the namespace's, as a run
+   * wrote them; before any run there is none to use, and the query names what it needs.
+   */
+  private static boolean useNamespace(SparkSession spark, Namespace namespace) {
+    if (!spark.catalog().databaseExists(namespace.name())) {
+      return false;
+    }
+    spark.sql("USE " + namespace.name());
+    return true;
+  }
+
+  /**
    * The query, parsed and analysed (Spark does both here, before running anything); a mistake in
    * it is a configuration error: its first line, which names the error and its position.
    */
-  private static Dataset<Row> parse(SparkSession spark, String query) {
+  private static Dataset<Row> parse(SparkSession spark, String query, String namespaceNote) {
     try {
       return spark.sql(query);
     } catch (Exception e) {
       // AnalysisException (and ParseException, one of them) is checked in Java's eyes and undeclared.
-      if (e instanceof org.apache.spark.sql.AnalysisException) {
-        throw new ConfigException("Cannot run the query: " + ConfigException.firstLine(e.getMessage())
-            + " Fix the SQL and run again.");
+      // IllegalArgumentException: what Iceberg's catalog says of a name it cannot take, such as a
+      // table named without a namespace where none is in use.
+      if (e instanceof org.apache.spark.sql.AnalysisException || e instanceof IllegalArgumentException) {
+        throw new ConfigException("Cannot run the query: " + ConfigException.firstLine(e.getMessage()).strip()
+            .replaceAll("[.: ]+$", "") + (tableNotFound(e) ? namespaceNote : "") + ". Fix the SQL and run again.");
       }
       throw e;
     }
@@ -87,6 +105,11 @@ final class SqlCommand implements Callable<Integer> {
    * One object per row with every column, nulls as {@code null}: the option is given to
    * {@code to_json} itself, since Dataset.toJSON's tasks do not see the session setting.
    */
+  /** Whether the query named a table that is not there, where a missing namespace is the likely cause. */
+  private static boolean tableNotFound(Exception e) {
+    return e instanceof IllegalArgumentException || String.valueOf(e.getMessage()).contains("TABLE_OR_VIEW_NOT_FOUND");
+  }
+
   private static void printJson(Dataset<Row> result, PrintStream out) {
     Column[] columns = Arrays.stream(result.columns()).map(c -> result.col("`" + c.replace("`", "``") + "`"))
         .toArray(Column[]::new);

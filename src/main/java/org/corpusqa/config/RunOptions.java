@@ -49,11 +49,28 @@ public record RunOptions(
   /** One chunk of a backfill: which part of the input, and the names that record it in runs. */
   public record Chunk(String backfillId, String name, InputSlice slice) {}
 
-  /** The output tables of a run. */
+  /** The output tables of a run, each named with its namespace ({@code qa.answers}). */
   public record Tables(String answers, String quarantine, String runs) {
     public static final String DEFAULT_ANSWERS = "answers";
     public static final String DEFAULT_QUARANTINE = "quarantine";
     public static final String DEFAULT_RUNS = "runs";
+
+    /**
+     * The tables as given on the command line, put in their namespace: {@code --namespace}, or the
+     * one {@code answers} names, or {@value Namespace#DEFAULT}; the other two follow unless they
+     * name a namespace themselves.
+     *
+     * @param namespace the {@code --namespace} value, null when absent
+     */
+    public static Tables in(String namespace, String answers, String quarantine, String runs) {
+      Namespace in = Namespace.of(namespace, answers);
+      return new Tables(in.qualify(answers), in.qualify(quarantine), in.qualify(runs));
+    }
+
+    /** The default tables in the default namespace. */
+    public static Tables defaults() {
+      return in(null, DEFAULT_ANSWERS, DEFAULT_QUARANTINE, DEFAULT_RUNS);
+    }
   }
 
   /** The part of the input this run reads: all of it, or one backfill chunk's slice. */
@@ -80,7 +97,7 @@ public record RunOptions(
     private InputFormat inputFormat;
     private String idColumn = DEFAULT_ID_COLUMN;
     private String textColumn = DEFAULT_TEXT_COLUMN;
-    private Tables tables = new Tables(Tables.DEFAULT_ANSWERS, Tables.DEFAULT_QUARANTINE, Tables.DEFAULT_RUNS);
+    private Tables tables = Tables.defaults();
     private RunMode mode = DEFAULT_MODE;
     private String explainDirectory;
     private int explainLimit = DEFAULT_EXPLAIN_LIMIT;

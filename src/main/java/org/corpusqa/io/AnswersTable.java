@@ -82,6 +82,11 @@ public final class AnswersTable {
     table.createIfMissing();
   }
 
+  /** See {@link IcebergTable#refuseRootPredecessor()}. */
+  public void refuseRootPredecessor() {
+    table.refuseRootPredecessor();
+  }
+
   /** One answer of a (document, question), in {@link #WITH_FAILURES}' columns. */
   public static Row answerRow(QaResult result, Answer answer, String querySha256, String textSha256, Provenance by) {
     return RowFactory.create(

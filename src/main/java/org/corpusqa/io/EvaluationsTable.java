@@ -56,6 +56,11 @@ public final class EvaluationsTable {
     table.createIfMissing();
   }
 
+  /** See {@link IcebergTable#refuseRootPredecessor()}. */
+  public void refuseRootPredecessor() {
+    table.refuseRootPredecessor();
+  }
+
   /** Appends the evaluation's row; it was evaluated now. */
   public void append(EvaluationResult result, String modelSha256, EvalDataset dataset, DecodingSettings settings) {
     Map<String, Object> m = result.metrics();

@@ -13,6 +13,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.Namespace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,16 @@ public final class IcebergTable {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergTable.class);
   /** Attempts of a statement whose commit conflicts with another writer's, before giving up. */
   static final int COMMIT_ATTEMPTS = 4;
+  /**
+   * Iceberg's own retries of a commit that lost the swap of the table's metadata pointer to another
+   * writer (it refreshes, re-checks and commits again, without rewriting data): 4 by default. A run
+   * commits up to five times (its runs row twice, quarantine, answers, an interrupted run's row),
+   * and a nightly run, backfill chunks and evaluations may all write at once, so the default runs
+   * out with a handful of writers; 10, with Iceberg's backoff of 100 ms doubling to 60 s, rides out
+   * about ten. A real conflict (both changed the same rows' files) is not retried by Iceberg: see
+   * {@link #commit}.
+   */
+  static final String COMMIT_RETRIES = "'commit.retry.num-retries'='10'";
   /** A column of the MERGE source only: true for a row that deletes its key instead of writing it. */
   private static final String DELETE_FLAG = "corpusqa_delete";
 
@@ -64,9 +76,15 @@ public final class IcebergTable {
    * Nothing is dropped or narrowed.
    */
   public void createIfMissing() {
+    if (name.contains(".")) {
+      spark.sql("CREATE NAMESPACE IF NOT EXISTS " + name.substring(0, name.lastIndexOf('.')));
+    }
     spark.sql("CREATE TABLE IF NOT EXISTS " + name + " (" + schema.toDDL() + ") USING iceberg"
         + (partitionColumn == null ? "" : " PARTITIONED BY (" + partitionColumn + ")")
-        + " TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='copy-on-write')");
+        + " TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='copy-on-write', " + COMMIT_RETRIES + ")");
+    if (!hasCommitRetries()) {
+      spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES (" + COMMIT_RETRIES + ")");
+    }
     StructType existing = spark.table(name).schema();
     for (StructField field : schema.fields()) {
       Optional<StructField> found =
@@ -79,6 +97,39 @@ public final class IcebergTable {
         LOG.info("Column {} of {} may now be null", field.name(), name);
       }
     }
+  }
+
+  /**
+   * Refuses to start {@code qa.answers} (and the like) beside a table of the same name at the
+   * catalog's root, where versions before namespaces kept their tables: a run would start empty
+   * tables and lose the earlier answers' history for incremental runs. The message says how to move
+   * the old table. Checked before the model loads; a catalog that has no root tables says so by
+   * failing the lookup, which counts as none there.
+   */
+  public void refuseRootPredecessor() {
+    String qualifiedName = name;
+    String table = Namespace.tableOf(qualifiedName);
+    String old = Namespace.CATALOG + "." + table;
+    if (qualifiedName.equals(table) || exists(Namespace.fullyQualified(qualifiedName)) || !exists(old)) {
+      return;
+    }
+    throw new ConfigException("Found " + old + " at the catalog's root, where corpus-qa kept tables before"
+        + " namespaces, and no " + qualifiedName + ": move it there first (README, Operations, \"Tables from before"
+        + " namespaces\"): jobs/corpus-qa sql \"ALTER TABLE " + old + " RENAME TO " + qualifiedName + "\"; the local"
+        + " catalog cannot rename, there: \"CREATE TABLE " + qualifiedName + " USING iceberg"
+        + (partitionColumn == null ? "" : " PARTITIONED BY (" + partitionColumn + ")") + " AS SELECT * FROM " + old + "\", then \"DROP TABLE " + old + "\"");
+  }
+
+  private boolean exists(String name) {
+    try {
+      return spark.catalog().tableExists(name);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private boolean hasCommitRetries() {
+    return !spark.sql("SHOW TBLPROPERTIES " + name + " ('commit.retry.num-retries')").filter("value = '10'").isEmpty();
   }
 
   private static String quoted(String column) {

@@ -54,6 +54,11 @@ public final class QuarantineTable {
     table.createIfMissing();
   }
 
+  /** See {@link IcebergTable#refuseRootPredecessor()}. */
+  public void refuseRootPredecessor() {
+    table.refuseRootPredecessor();
+  }
+
   /** Merges the rows; none is no commit, so that an identical rerun leaves the table as it is. */
   public void merge(Dataset<Row> rows) {
     if (!rows.isEmpty()) {

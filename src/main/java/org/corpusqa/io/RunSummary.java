@@ -1,15 +1,21 @@
 package org.corpusqa.io;
 
+import java.util.Locale;
+import org.corpusqa.config.Namespace;
 import org.corpusqa.config.RunMode;
+import org.corpusqa.config.RunOptions;
 
 /**
  * What a run did. The record counts reconcile: {@code recordsRead = recordsAnswered +
  * recordsUnchanged + recordsDuplicate + recordsQuarantined}.
+ *
+ * @param seconds the model stage's time
+ * @param wallSeconds the whole run's time, from its start to its last commit; 0 until then
  */
 public record RunSummary(
     String runId,
     RunMode mode,
-    String table,
+    RunOptions.Tables tables,
     long recordsRead,
     long recordsAnswered,
     long recordsUnchanged,
@@ -20,7 +26,14 @@ public record RunSummary(
     long pairsQuarantined,
     long answerRows,
     long windows,
-    double seconds) {
+    double seconds,
+    double wallSeconds) {
+
+  /** The same counts, with the run's wall time now known. */
+  public RunSummary withWallSeconds(double wall) {
+    return new RunSummary(runId, mode, tables, recordsRead, recordsAnswered, recordsUnchanged, recordsDuplicate,
+        recordsQuarantined, unreadableFiles, pairsAnswered, pairsQuarantined, answerRows, windows, seconds, wall);
+  }
 
   public double windowsPerSecond() {
     return seconds > 0 ? windows / seconds : 0;
@@ -35,9 +48,10 @@ public record RunSummary(
     return String.format(
         "run %s (%s): %d records read: %d answered, %d unchanged, %d duplicates, %d quarantined;"
             + " %d unreadable files; %d (document, question) pairs quarantined; %d answer rows, %d windows"
-            + " in %.1f s (%.1f windows/s) -> %s",
-        runId, mode.name().toLowerCase(java.util.Locale.ROOT), recordsRead, recordsAnswered, recordsUnchanged,
+            + " in %.1f s of model stage (%.1f windows/s); %.1f s wall time -> %s (quarantine %s, runs %s)",
+        runId, mode.name().toLowerCase(Locale.ROOT), recordsRead, recordsAnswered, recordsUnchanged,
         recordsDuplicate, recordsQuarantined, unreadableFiles, pairsQuarantined, answerRows, windows, seconds,
-        windowsPerSecond(), table);
+        windowsPerSecond(), wallSeconds, Namespace.fullyQualified(tables.answers()),
+        Namespace.fullyQualified(tables.quarantine()), Namespace.fullyQualified(tables.runs()));
   }
 }

@@ -49,7 +49,9 @@ public final class RunsTable {
           .add("backfill_id", DataTypes.StringType, true)
           .add("chunk", DataTypes.StringType, true)
           .add("driver", DataTypes.StringType, true)
-          .add("error_class", DataTypes.StringType, true);
+          .add("error_class", DataTypes.StringType, true)
+          // From the run's start to its last commit: what the operator waited, the model stage included.
+          .add("wall_seconds", DataTypes.DoubleType, true);
 
   /** Where a run stands, the {@code status} column. */
   public enum Status {
@@ -74,8 +76,8 @@ public final class RunsTable {
   private RunsTable(SparkSession spark, String name) {
     this.spark = spark;
     this.name = name;
-    // driver and error_class came with RUNNING rows; runs tables made before lack them.
-    this.table = new IcebergTable(spark, name, SCHEMA, null, List.of(), Set.of("driver", "error_class"));
+    // driver and error_class came with RUNNING rows, wall_seconds after; runs tables made before lack them.
+    this.table = new IcebergTable(spark, name, SCHEMA, null, List.of(), Set.of("driver", "error_class", "wall_seconds"));
   }
 
   public static RunsTable in(SparkSession spark, String name) {
@@ -86,13 +88,18 @@ public final class RunsTable {
     table.createIfMissing();
   }
 
+  /** See {@link IcebergTable#refuseRootPredecessor()}. */
+  public void refuseRootPredecessor() {
+    table.refuseRootPredecessor();
+  }
+
   /** Appends the run's RUNNING row, before it commits anything elsewhere. */
   public void begin(String runId, RunOptions options, String modelName, String modelSha256, Instant startedAt) {
     RunOptions.Chunk chunk = options.chunk();
     table.append(RowFactory.create(runId, options.mode().name().toLowerCase(Locale.ROOT), options.input(),
         modelName, modelSha256, options.queries().size(), Timestamp.from(startedAt), null, null, null, null, null,
         null, null, null, null, null, null, null, Status.RUNNING.name(), chunk == null ? null : chunk.backfillId(),
-        chunk == null ? null : chunk.name(), DriverProcess.current(), null));
+        chunk == null ? null : chunk.name(), DriverProcess.current(), null, null));
   }
 
   /** Completes the run's row with its counts and final status; it ends now. */
@@ -110,6 +117,7 @@ public final class RunsTable {
         "answer_rows = " + s.answerRows(),
         "windows = " + s.windows(),
         "windows_per_second = CAST('" + s.windowsPerSecond() + "' AS DOUBLE)",
+        "wall_seconds = CAST('" + s.wallSeconds() + "' AS DOUBLE)",
         "status = '" + status.name() + "'"), "run_id = " + literal(s.runId()));
   }
 

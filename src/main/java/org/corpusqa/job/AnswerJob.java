@@ -163,6 +163,7 @@ public final class AnswerJob {
     RunSummary summary = counted.summary();
     run.steps().begin("merging quarantine and answers");
     commit(tables, triaged, stage.rows(), corpus, run, summary.answerRows() > 0);
+    summary = summary.withWallSeconds((System.nanoTime() - began) / 1e9);
     QuarantineShare share = QuarantineShare.of(summary, counted.failedRecords(), options.maxQuarantineShare());
     run.steps().begin("recording the run's end");
     tables.runs().end(summary, share.status());
@@ -181,6 +182,7 @@ public final class AnswerJob {
   private DriverModel checkConfiguration() {
     // Where the run writes first: each is quick to check, and the model takes seconds to load.
     Catalogs.checkWarehouseWritable(spark);
+    tables().refuseRootPredecessors();
     if (options.explainDirectory() != null) {
       ExplainWriter.prepareDirectory(options.explainDirectory(), hadoopConf);
     }
@@ -189,11 +191,21 @@ public final class AnswerJob {
     return model;
   }
 
-  private record Tables(AnswersTable answers, QuarantineTable quarantine, RunsTable runs) {}
+  private record Tables(AnswersTable answers, QuarantineTable quarantine, RunsTable runs) {
+    void refuseRootPredecessors() {
+      answers.refuseRootPredecessor();
+      quarantine.refuseRootPredecessor();
+      runs.refuseRootPredecessor();
+    }
+  }
+
+  private Tables tables() {
+    return new Tables(AnswersTable.in(spark, options.tables().answers()),
+        QuarantineTable.in(spark, options.tables().quarantine()), RunsTable.in(spark, options.tables().runs()));
+  }
 
   private Tables createTables() {
-    Tables tables = new Tables(AnswersTable.in(spark, options.tables().answers()),
-        QuarantineTable.in(spark, options.tables().quarantine()), RunsTable.in(spark, options.tables().runs()));
+    Tables tables = tables();
     tables.answers().createIfMissing();
     tables.quarantine().createIfMissing();
     tables.runs().createIfMissing();
@@ -271,10 +283,10 @@ public final class AnswerJob {
                 count(when(col(RecordTriage.REASON).isNull().and(col(RecordTriage.FIRST_COPY).equalTo(false)), true)))
             .first();
     long unchanged = options.mode() == RunMode.INCREMENTAL ? documents.count() - work.count() : 0;
-    RunSummary summary = new RunSummary(run.id(), options.mode(), options.tables().answers(), records.getLong(0),
+    RunSummary summary = new RunSummary(run.id(), options.mode(), options.tables(), records.getLong(0),
         stage.documents(), unchanged, records.getLong(2), records.getLong(1), corpus.unreadable().size(),
         output.getLong(2), output.getLong(1), output.getLong(0) - output.getLong(1), stage.windows(),
-        stage.seconds());
+        stage.seconds(), 0);
     return new Counted(summary, output.getLong(3));
   }
 

@@ -65,6 +65,8 @@ public final class EvaluateJob {
 
   public EvaluationResult run() {
     Catalogs.checkWarehouseWritable(spark);
+    EvaluationsTable table = EvaluationsTable.in(spark, options.table());
+    table.refuseRootPredecessor();
     DriverModel model = DriverModel.load(spark, options.modelUri());
     model.checkSettings(options.settings(), options.engineOptions());
     try {
@@ -72,7 +74,6 @@ public final class EvaluateJob {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create output directory " + options.out(), e);
     }
-    EvaluationsTable table = EvaluationsTable.in(spark, options.table());
     table.createIfMissing();
 
     String runId = AnswerJob.newRunId();

@@ -108,7 +108,11 @@ class EndToEndIT {
         "--warehouse", warehouse.toString(), "--explain", explain.toString());
     assertThat(run.exitCode()).as(run.all()).isZero();
     assertThat(run.stdout()).contains("8 records read: 8 answered, 0 unchanged, 0 duplicates, 0 quarantined")
-        .contains(" 64 answer rows");
+        .contains(" 64 answer rows").containsPattern("s wall time -> corpusqa\\.qa\\.answers \\(quarantine"
+            + " corpusqa\\.qa\\.quarantine, runs corpusqa\\.qa\\.runs\\)");
+    Result tables = launch(Map.of(), "sql", "--warehouse", warehouse.toString(), "--format", "csv", "SHOW TABLES IN qa");
+    assertThat(tables.stdout().lines().skip(1).sorted().toList())
+        .as(tables.all()).containsExactly("qa,answers,false", "qa,quarantine,false", "qa,runs,false");
 
     Result sql = launch(Map.of(), "sql", "--warehouse", warehouse.toString(), "--format", "json", "SELECT * FROM answers");
     assertThat(sql.exitCode()).as(sql.all()).isZero();
@@ -154,8 +158,26 @@ class EndToEndIT {
     Result badSql = launch(Map.of(), "sql", "--warehouse", tmp.resolve("w").toString(), "SELECT * FORM runs");
     assertThat(badSql.exitCode()).isEqualTo(2);
     assertThat(badSql.stderr()).contains("corpus-qa: Cannot run the query: [PARSE_SYNTAX_ERROR] Syntax error at or"
-        + " near 'runs': extra input 'runs'.(line 1, pos 14) Fix the SQL and run again.\n").doesNotContain("\tat ")
+        + " near 'runs': extra input 'runs'.(line 1, pos 14). Fix the SQL and run again.\n").doesNotContain("\tat ")
         .doesNotContain("WARN");
+
+    // Tables that a version before namespaces left at the catalog's root are not silently left behind.
+    Path old = tmp.resolve("old-warehouse");
+    Result created = launch(Map.of(), "sql", "--warehouse", old.toString(),
+        "CREATE TABLE corpusqa.answers (doc_id STRING) USING iceberg");
+    assertThat(created.exitCode()).as(created.all()).isZero();
+    Result rooted = launch(Map.of(), "run", "--input", "jobs/sample/contracts.jsonl", "--queries",
+        "jobs/queries/contract-security.yaml", "--model", "src/test/resources/models/tiny-bert",
+        "--warehouse", old.toString());
+    assertThat(rooted.exitCode()).as(rooted.all()).isEqualTo(2);
+    assertThat(rooted.stderr()).contains("corpus-qa: Found corpusqa.answers at the catalog's root, where corpus-qa"
+        + " kept tables before namespaces, and no qa.answers: move it there first").contains("ALTER TABLE"
+        + " corpusqa.answers RENAME TO qa.answers").doesNotContain("Loaded model").doesNotContain("\tat ");
+    Result twoNamespaces = launch(Map.of(), "run", "--input", "jobs/sample/contracts.jsonl", "--queries",
+        "jobs/queries/contract-security.yaml", "--model", "src/test/resources/models/tiny-bert",
+        "--namespace", "qa", "--table", "contracts.answers");
+    assertThat(twoNamespaces.exitCode()).as(twoNamespaces.all()).isEqualTo(2);
+    assertThat(twoNamespaces.stderr()).contains("corpus-qa: Cannot put the tables in namespace qa and");
 
     Result noValue = launch(Map.of(), "--driver-memory");
     assertThat(noValue.exitCode()).isEqualTo(2);

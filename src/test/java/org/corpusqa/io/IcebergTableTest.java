@@ -99,31 +99,31 @@ class IcebergTableTest {
 
   @Test
   void aMergeThatLosesARaceIsRunAgainAndKeepsTheOtherWritersRows() throws InterruptedException {
-    IcebergTable table = table("race_once");
+    IcebergTable table = table("qa.race_once");
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread other = otherWriter("race_once", 1, failure);
+    Thread other = otherWriter("qa.race_once", 1, failure);
     table.merge(source());
     other.join();
     assertThat(failure.get()).isNull();
-    assertThat(spark.sql("SELECT k, v FROM race_once ORDER BY k").collectAsList().stream()
+    assertThat(spark.sql("SELECT k, v FROM qa.race_once ORDER BY k").collectAsList().stream()
         .map(r -> r.getString(0) + "=" + r.getInt(1)).toList()).containsExactly("a=2", "b=3", "other-0=0");
   }
 
   @Test
   void aMergeThatKeepsLosingStopsWithOneLineThatSaysToRerun() throws InterruptedException {
-    IcebergTable table = table("race_always");
+    IcebergTable table = table("qa.race_always");
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread other = otherWriter("race_always", 2 * IcebergTable.COMMIT_ATTEMPTS, failure);
+    Thread other = otherWriter("qa.race_always", 2 * IcebergTable.COMMIT_ATTEMPTS, failure);
     assertThatThrownBy(() -> table.merge(source()))
         .isInstanceOf(ConcurrentCommitException.class)
-        .hasMessage("Cannot commit to race_always: another run committed to it at the same time; rerun this command"
+        .hasMessage("Cannot commit to qa.race_always: another run committed to it at the same time; rerun this command"
             + " to finish (incremental mode skips what is done)");
     other.interrupt();
     other.join();
     assertThat(failure.get()).isNull();
     // Nothing of the MERGE is in the table; every other commit is.
-    assertThat(spark.sql("SELECT count(*) FROM race_always WHERE k IN ('a', 'b') AND v > 1").first().getLong(0)).isZero();
+    assertThat(spark.sql("SELECT count(*) FROM qa.race_always WHERE k IN ('a', 'b') AND v > 1").first().getLong(0)).isZero();
     assertThat(OTHER_COMMITS.get()).isGreaterThanOrEqualTo(IcebergTable.COMMIT_ATTEMPTS);
-    assertThat(spark.sql("SELECT count(*) FROM race_always").first().getLong(0)).isEqualTo(1 + OTHER_COMMITS.get());
+    assertThat(spark.sql("SELECT count(*) FROM qa.race_always").first().getLong(0)).isEqualTo(1 + OTHER_COMMITS.get());
   }
 }

@@ -65,7 +65,7 @@ class AnswerJobTest {
     return RunOptions.builder()
         .setInput(input).setQueries(queries).setModel(TestModels.TINY_BERT.toString())
         .optInputFormat(format).optColumns(idColumn, textColumn)
-        .optTables(new RunOptions.Tables(table, "quarantine", "runs")).optMode(mode).optExplain(explain, 3);
+        .optTables(RunOptions.Tables.in(null, table, "quarantine", "runs")).optMode(mode).optExplain(explain, 3);
   }
 
   @Test
@@ -379,7 +379,7 @@ class AnswerJobTest {
     String yaml = "defaults:\n  top_k: %d\nqueries:\n  - id: perf\n    question: обеспечение исполнения контракта\n";
     new AnswerJob(spark, options("answers_shrink", QueriesFile.parse("k3.yaml", String.format(yaml, 3)), null)).run();
     assertThat(spark.sql("SELECT count(*) FROM answers_shrink").first().getLong(0)).isEqualTo(3L * texts.size());
-    long snapshots = spark.sql("SELECT count(*) FROM answers_shrink.snapshots").first().getLong(0);
+    long snapshots = spark.sql("SELECT count(*) FROM qa.answers_shrink.snapshots").first().getLong(0);
 
     new AnswerJob(spark, options("answers_shrink", QueriesFile.parse("k1.yaml", String.format(yaml, 1)), null)).run();
 
@@ -389,7 +389,7 @@ class AnswerJobTest {
       assertThat(r.getLong(1)).as(r.getString(0)).isEqualTo(1);
       assertThat(r.getInt(2)).isEqualTo(1);
     }
-    assertThat(spark.sql("SELECT count(*) FROM answers_shrink.snapshots").first().getLong(0)).isEqualTo(snapshots + 1);
+    assertThat(spark.sql("SELECT count(*) FROM qa.answers_shrink.snapshots").first().getLong(0)).isEqualTo(snapshots + 1);
   }
 
   @Test

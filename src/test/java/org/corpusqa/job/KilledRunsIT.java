@@ -101,7 +101,7 @@ class KilledRunsIT {
     Result failed = run(scratch, corpus, warehouse, null, "--table", "not_answers");
     assertThat(failed.exitCode()).as(failed.all()).isEqualTo(1);
     assertThat(failed.stdout().strip()).matches("run \\S+ \\(incremental\\): FAILED \\(\\w*AnalysisException\\), recorded"
-        + " in runs; what it committed before stays, and a rerun finishes the work");
+        + " in corpusqa.qa.runs; what it committed before stays, and a rerun finishes the work");
 
     Result counts = corpusQa(scratch, "sql", "--warehouse", warehouse.toString(), "--format", "json",
         "SELECT (SELECT concat_ws(',', sort_array(collect_list(status))) FROM runs) AS statuses,"

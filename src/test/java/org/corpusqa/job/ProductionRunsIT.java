@@ -111,8 +111,8 @@ class ProductionRunsIT {
     Map<String, String> env = Map.of("CORPUSQA_FORMAT", "json", "CORPUSQA_WAREHOUSE", warehouse.toString());
     Result first = Processes.run(nightly, env, ROOT, 900);
     assertThat(first.exitCode()).as(first.all()).isZero();
-    String files = "SELECT file_path FROM answers.files ORDER BY file_path";
-    String snapshots = "SELECT snapshot_id FROM answers.snapshots ORDER BY committed_at";
+    String files = "SELECT file_path FROM qa.answers.files ORDER BY file_path";
+    String snapshots = "SELECT snapshot_id FROM qa.answers.snapshots ORDER BY committed_at";
     List<String> filesBefore = rows(warehouse, files);
     List<String> snapshotsBefore = rows(warehouse, snapshots);
     List<String> rowsBefore = rows(warehouse, "SELECT * FROM answers ORDER BY doc_id, query_id, rank");

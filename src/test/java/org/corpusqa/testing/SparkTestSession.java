@@ -6,11 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.corpusqa.config.Namespace;
 import org.corpusqa.io.Catalogs;
 
 /**
  * The one local[2] Spark session of the test JVM, UI off, with the corpus-qa Iceberg catalog in a
- * temporary warehouse. Tests use their own table names so that they do not see each other's rows.
+ * temporary warehouse, using namespace qa. Tests use their own table names so that they do not see each other's rows.
  */
 public final class SparkTestSession {
   private static SparkSession spark;
@@ -35,6 +36,9 @@ public final class SparkTestSession {
               .config("spark.driver.bindAddress", "127.0.0.1");
       Catalogs.settings(Map.of(), warehouse.toString()).forEach(builder::config);
       spark = builder.getOrCreate();
+      // Plain table names in the tests' SQL mean the namespace that runs write to by default.
+      spark.sql("CREATE NAMESPACE IF NOT EXISTS " + Namespace.DEFAULT);
+      spark.sql("USE " + Namespace.DEFAULT);
     }
     return spark;
   }
