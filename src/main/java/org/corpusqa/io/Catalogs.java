@@ -5,21 +5,26 @@ import java.nio.file.Paths;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.config.Namespace;
 
 /**
  * The Spark settings of the Iceberg catalog that holds the output tables. The catalog is named
- * {@value #NAME} and is Spark's default, so tables are named plainly ({@code answers}). Settings the
+ * {@value #NAME} and is Spark's default, so tables are named by namespace and name ({@code qa.answers}). Settings the
  * user gave (for a Hive, Glue, REST or JDBC catalog) win over the local Hadoop catalog default.
  */
 public final class Catalogs {
-  public static final String NAME = "corpusqa";
-  static final String PREFIX = "spark.sql.catalog." + NAME;
+  public static final String NAME = Namespace.CATALOG;
+  public static final String PREFIX = "spark.sql.catalog." + NAME;
   private static final String ICEBERG_EXTENSIONS =
       "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
+
+  private static final Pattern ENV_VARIABLE = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
 
   private Catalogs() {}
 
@@ -38,7 +43,7 @@ public final class Catalogs {
           extensions.isBlank() ? ICEBERG_EXTENSIONS : extensions + "," + ICEBERG_EXTENSIONS);
     }
     wanted.put("spark.sql.defaultCatalog", NAME);
-    if (!userConf.containsKey(PREFIX)) {
+    if (!userConfigured(userConf)) {
       wanted.put(PREFIX, "org.apache.iceberg.spark.SparkCatalog");
       wanted.put(PREFIX + ".type", "hadoop");
       wanted.put(PREFIX + ".warehouse", warehouseUri(warehouse));
@@ -49,6 +54,40 @@ public final class Catalogs {
       }
     }
     return wanted;
+  }
+
+  /**
+   * The user's catalog settings whose values name environment variables ({@code ${env:NAME}}, as
+   * in conf/jdbc-catalog.properties), with the variables' values put in: credentials stay out of
+   * properties files and command lines. Spark itself does not expand these for catalog settings.
+   *
+   * @return the settings to replace; none for values without a variable
+   */
+  public static Map<String, String> fromEnvironment(Map<String, String> userConf, Map<String, String> env) {
+    Map<String, String> resolved = new TreeMap<>();
+    for (Map.Entry<String, String> setting : userConf.entrySet()) {
+      if (!setting.getKey().startsWith(PREFIX) || !setting.getValue().contains("${env:")) {
+        continue;
+      }
+      Matcher variable = ENV_VARIABLE.matcher(setting.getValue());
+      StringBuilder value = new StringBuilder();
+      while (variable.find()) {
+        String name = variable.group(1);
+        if (env.get(name) == null) {
+          throw new ConfigException("Cannot configure the catalog: " + setting.getKey() + " takes its value from"
+              + " environment variable " + name + ", which is not set; export " + name);
+        }
+        variable.appendReplacement(value, Matcher.quoteReplacement(env.get(name)));
+      }
+      variable.appendTail(value);
+      resolved.put(setting.getKey(), value.toString());
+    }
+    return resolved;
+  }
+
+  /** Whether the user's settings configure the corpus-qa catalog themselves (JDBC, REST, Glue, Hive...). */
+  public static boolean userConfigured(Map<String, String> userConf) {
+    return userConf.containsKey(PREFIX);
   }
 
   static String warehouseUri(String warehouse) {

@@ -52,9 +52,16 @@ public final class Processes {
 
   /** Starts a command with stdout and stderr going to {@code log}, for tests that watch or kill it. */
   public static Process start(List<String> command, Path workDir, Path log) {
+    return start(command, Map.of(), workDir, log);
+  }
+
+  /** {@link #start(List, Path, Path)} with {@code env} added to the environment. */
+  public static Process start(List<String> command, Map<String, String> env, Path workDir, Path log) {
     try {
-      return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+          .redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      return builder.start();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
