@@ -17,7 +17,15 @@ fi
 input="$1"; model="$2"; shift 2
 launcher=("$root/jobs/corpus-qa" --master "${CORPUSQA_MASTER:-local[*]}")
 [[ -n "${CORPUSQA_PROPERTIES:-}" ]] && launcher+=(--properties-file "$CORPUSQA_PROPERTIES")
+# The local catalog's warehouse, unless the properties file configures a catalog of its own (JDBC,
+# REST...), which says where tables go and beside which --warehouse is refused.
+warehouse=()
+if [[ -n "${CORPUSQA_WAREHOUSE:-}" ]]; then
+  warehouse=(--warehouse "$CORPUSQA_WAREHOUSE")
+elif ! grep -qE '^[[:space:]]*spark\.sql\.catalog\.corpusqa[[:space:]=:]' "${CORPUSQA_PROPERTIES:-/dev/null}"; then
+  warehouse=(--warehouse "$root/warehouse")
+fi
 exec "${launcher[@]}" backfill \
   --input "$input" ${CORPUSQA_FORMAT:+--input-format "$CORPUSQA_FORMAT"} \
   --queries "${CORPUSQA_QUERIES:-$root/jobs/queries/contract-security.yaml}" --model "$model" \
-  --warehouse "${CORPUSQA_WAREHOUSE:-$root/warehouse}" "$@"
+  "${warehouse[@]+"${warehouse[@]}"}" "$@"

@@ -8,7 +8,8 @@
 #   MODEL    the model bundle, e.g. s3a://models/xlmr-contracts/v3
 #   QUERIES  defaults to jobs/queries/contract-security.yaml
 # Environment: CORPUSQA_MASTER (default local[*]), CORPUSQA_PROPERTIES (a Spark properties file,
-# e.g. conf/s3.properties), CORPUSQA_WAREHOUSE (default ./warehouse), CORPUSQA_FORMAT (default: what the file names say).
+# e.g. conf/s3.properties or conf/jdbc-catalog.properties), CORPUSQA_WAREHOUSE (default ./warehouse,
+# none when the properties file sets the catalog), CORPUSQA_FORMAT (default: what the file names say).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ $# -lt 2 ]]; then
@@ -22,7 +23,15 @@ if [[ $# -gt 0 && "$1" != --* ]]; then
 fi
 launcher=("$root/jobs/corpus-qa" --master "${CORPUSQA_MASTER:-local[*]}")
 [[ -n "${CORPUSQA_PROPERTIES:-}" ]] && launcher+=(--properties-file "$CORPUSQA_PROPERTIES")
+# The local catalog's warehouse, unless the properties file configures a catalog of its own (JDBC,
+# REST...), which says where tables go and beside which --warehouse is refused.
+warehouse=()
+if [[ -n "${CORPUSQA_WAREHOUSE:-}" ]]; then
+  warehouse=(--warehouse "$CORPUSQA_WAREHOUSE")
+elif ! grep -qE '^[[:space:]]*spark\.sql\.catalog\.corpusqa[[:space:]=:]' "${CORPUSQA_PROPERTIES:-/dev/null}"; then
+  warehouse=(--warehouse "$root/warehouse")
+fi
 exec "${launcher[@]}" run --mode incremental \
   --input "$input" ${CORPUSQA_FORMAT:+--input-format "$CORPUSQA_FORMAT"} \
   --queries "$queries" --model "$model" \
-  --warehouse "${CORPUSQA_WAREHOUSE:-$root/warehouse}" "$@"
+  "${warehouse[@]+"${warehouse[@]}"}" "$@"

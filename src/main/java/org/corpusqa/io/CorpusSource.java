@@ -44,6 +44,15 @@ public final class CorpusSource {
     Checked checked = check(spark, input, slice.files(), format, idColumn, textColumn);
     List<UnreadableFile> unreadable = checked.unreadable();
     List<String> paths = checked.readable();
+    if (paths.isEmpty() && !unreadable.isEmpty()
+        && unreadable.stream().noneMatch(f -> f.reason() == QuarantineReason.SCHEMA_MISMATCH)) {
+      // Not one file opens as the format: far more often the wrong format than a whole input damaged.
+      UnreadableFile first = unreadable.get(0);
+      throw new ConfigException(String.format("Cannot read corpus %s as %s: none of its %d files can be read as %s"
+              + " (%s: %s); if they are of another format, set --input-format; if they are damaged, replace them",
+          input, checked.format().sparkName(), unreadable.size(), checked.format().sparkName(), first.path(),
+          first.detail()));
+    }
     if (paths.isEmpty()) {
       // Every file is unreadable: there are no records, only quarantined files.
       StructType empty = new StructType().add(DOC_ID, DataTypes.StringType).add(TEXT, DataTypes.StringType)

@@ -481,6 +481,20 @@ class AnswerJobTest {
   }
 
   @Test
+  void anInputOfWhichNoFileOpensAsItsFormatIsAConfigurationError() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("json-named-parquet"));
+    Files.write(dir.resolve("contracts.parquet"), Files.readAllLines(SAMPLE));
+    RunOptions options = options(dir.toString(), null, "doc_id", "text", "answers_misnamed", QUERIES, null,
+        RunMode.FULL);
+    assertThatThrownBy(() -> new AnswerJob(spark, options).run())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("Cannot read corpus " + dir + " as parquet: none of its 1 files can be read as parquet (")
+        .hasMessageContaining("contracts.parquet: ")
+        .hasMessageEndingWith("; if they are of another format, set --input-format; if they are damaged, replace them");
+    assertThat(spark.catalog().tableExists("qa.answers_misnamed")).isFalse();
+  }
+
+  @Test
   void unreadableInputIsAConfigurationError() {
     RunOptions options = options("/no/such/input", InputFormat.PARQUET, "doc_id", "text", "answers_never", QUERIES,
         null, RunMode.FULL);

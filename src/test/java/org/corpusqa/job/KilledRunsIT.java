@@ -82,7 +82,7 @@ class KilledRunsIT {
     // The next run finds the first one's driver gone, and is itself killed after its answers commit.
     Result killedAfterAnswers = run(scratch, corpus, warehouse, "answers");
     assertThat(killedAfterAnswers.exitCode()).as(killedAfterAnswers.all()).isEqualTo(137);
-    assertThat(killedAfterAnswers.stderr()).contains("which is gone: marked INTERRUPTED in runs");
+    assertThat(killedAfterAnswers.stderr()).contains("which is gone: marked INTERRUPTED in qa.runs");
     assertThat(left.get(0)).doesNotExist();
 
     // The third finishes (quarantining the blank record is more than a 0% share: exit 3, summary on stdout).
