@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.DecodingSettings;
+import org.corpusqa.qa.Prefilter;
 import org.corpusqa.qa.Query;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -33,6 +34,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class QueriesFile {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
   private static final Set<String> TOP_KEYS = Set.of("defaults", "queries");
+  private static final String PREFILTER = "prefilter";
 
   private final String source;
 
@@ -68,11 +70,14 @@ public final class QueriesFile {
     }
     MappingNode top = mapping(root, "the file");
     Map<DecodingKey, Object> defaults = Map.of();
+    Prefilter defaultPrefilter = Prefilter.OFF;
     SequenceNode queries = null;
     for (NodeTuple entry : entries(top, TOP_KEYS)) {
       String key = keyOf(entry);
       if (key.equals("defaults")) {
-        defaults = settings(mapping(entry.getValueNode(), "defaults"), Set.of());
+        MappingNode node = mapping(entry.getValueNode(), "defaults");
+        defaults = settings(node, Set.of(PREFILTER));
+        defaultPrefilter = prefilterOf(node, Prefilter.OFF);
       } else {
         if (!(entry.getValueNode() instanceof SequenceNode seq)) {
           throw error(entry.getValueNode(), "'queries' must be a list of {id, question}");
@@ -86,7 +91,7 @@ public final class QueriesFile {
     List<Query> result = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (Node item : queries.getValue()) {
-      Query query = query(mapping(item, "a query"), base, defaults);
+      Query query = query(mapping(item, "a query"), base, defaults, defaultPrefilter);
       if (!ids.add(query.id())) {
         throw error(item, "duplicate query id '" + query.id() + "'; ids must be unique");
       }
@@ -95,7 +100,8 @@ public final class QueriesFile {
     return List.copyOf(result);
   }
 
-  private Query query(MappingNode node, DecodingSettings base, Map<DecodingKey, Object> defaults) {
+  private Query query(MappingNode node, DecodingSettings base, Map<DecodingKey, Object> defaults,
+      Prefilter defaultPrefilter) {
     String id = null;
     String question = null;
     for (NodeTuple entry : entries(node, null)) {
@@ -120,10 +126,11 @@ public final class QueriesFile {
     }
     Map<DecodingKey, Object> values = new EnumMap<>(DecodingKey.class);
     values.putAll(defaults);
-    values.putAll(settings(node, Set.of("id", "question")));
+    values.putAll(settings(node, Set.of("id", "question", PREFILTER)));
+    Prefilter prefilter = prefilterOf(node, defaultPrefilter);
     try {
       // Settings are checked together, defaults and overrides alike, whatever their order.
-      return new Query(id, question, base.withAll(values));
+      return new Query(id, question, base.withAll(values), prefilter);
     } catch (IllegalArgumentException e) {
       throw error(node, "query '" + id + "': " + e.getMessage());
     }
@@ -156,7 +163,65 @@ public final class QueriesFile {
     return values;
   }
 
+  /**
+   * The {@code prefilter:} of a query or of the defaults: a mapping of {@code top_windows},
+   * {@code min_windows} and {@code method} (only {@code bm25} today), or {@code false} to read every
+   * window; {@code inherited} when the key is absent.
+   */
+  private Prefilter prefilterOf(MappingNode node, Prefilter inherited) {
+    for (NodeTuple entry : node.getValue()) {
+      if (!keyOf(entry).equals(PREFILTER)) {
+        continue;
+      }
+      Node value = entry.getValueNode();
+      if (value instanceof ScalarNode scalar && scalar.getTag().equals(Tag.BOOL) && !bool(value, PREFILTER)) {
+        return Prefilter.OFF;
+      }
+      int top = Prefilter.DEFAULT_TOP_WINDOWS;
+      int min = Prefilter.DEFAULT_MIN_WINDOWS;
+      for (NodeTuple setting : entries(mapping(value, "prefilter"), Set.of("top_windows", "min_windows", "method"),
+          "top_windows, min_windows, method")) {
+        String key = keyOf(setting);
+        Node v = setting.getValueNode();
+        switch (key) {
+          case "top_windows" -> top = count(v, key, 1, Prefilter.MAX_TOP_WINDOWS);
+          case "min_windows" -> min = count(v, key, 0, Prefilter.MAX_TOP_WINDOWS);
+          default -> {
+            if (!"bm25".equals(string(v, key))) {
+              throw error(v, "Cannot set prefilter method: the one method is bm25, got: " + describe(v));
+            }
+          }
+        }
+      }
+      try {
+        return new Prefilter(top, min);
+      } catch (IllegalArgumentException e) {
+        throw error(value, e.getMessage());
+      }
+    }
+    return inherited;
+  }
+
+  private int count(Node node, String key, int min, int max) {
+    if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.INT)) {
+      try {
+        int value = Integer.parseInt(scalar.getValue().replace("_", ""));
+        if (value >= min && value <= max) {
+          return value;
+        }
+      } catch (NumberFormatException e) {
+        // Falls through to the message below: too large for an int.
+      }
+    }
+    throw error(node, String.format("Cannot set prefilter %s: must be an integer between %d and %d, got: %s", key,
+        min, max, describe(node)));
+  }
+
   private List<NodeTuple> entries(MappingNode node, Set<String> allowed) {
+    return entries(node, allowed, "defaults, queries");
+  }
+
+  private List<NodeTuple> entries(MappingNode node, Set<String> allowed, String allowedList) {
     Set<String> seen = new HashSet<>();
     for (NodeTuple entry : node.getValue()) {
       String key = keyOf(entry);
@@ -164,7 +229,7 @@ public final class QueriesFile {
         throw error(entry.getKeyNode(), "key '" + key + "' appears twice");
       }
       if (allowed != null && !allowed.contains(key)) {
-        throw error(entry.getKeyNode(), "unknown key '" + key + "'; use defaults, queries");
+        throw error(entry.getKeyNode(), "unknown key '" + key + "'; use " + allowedList);
       }
     }
     return node.getValue();

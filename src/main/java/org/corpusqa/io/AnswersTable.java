@@ -45,7 +45,11 @@ public final class AnswersTable {
           .add("model_name", DataTypes.StringType, false)
           .add("model_sha256", DataTypes.StringType, false)
           .add("run_id", DataTypes.StringType, false)
-          .add("processed_at", DataTypes.TimestampType, false);
+          .add("processed_at", DataTypes.TimestampType, false)
+          // The windows of the (document, question) the model read, and all it had: fewer read when
+          // the query's prefilter skipped some. Null in rows written before the prefilter.
+          .add("windows_read", DataTypes.IntegerType, true)
+          .add("windows_total", DataTypes.IntegerType, true);
 
   /** Set (the failure's kind) on the model stage's rows for a (document, question) that failed. */
   public static final String FAILURE = "failure";
@@ -71,7 +75,8 @@ public final class AnswersTable {
   private AnswersTable(SparkSession spark, String name) {
     this.spark = spark;
     this.name = name;
-    this.table = new IcebergTable(spark, name, SCHEMA, "query_id", List.of("doc_id", "query_id", "model_sha256", "rank"));
+    this.table = new IcebergTable(spark, name, SCHEMA, "query_id", List.of("doc_id", "query_id", "model_sha256", "rank"),
+        java.util.Set.of("windows_read", "windows_total"));
   }
 
   public static AnswersTable in(SparkSession spark, String name) {
@@ -93,15 +98,15 @@ public final class AnswersTable {
         result.docId(), result.query().id(), result.query().question(), querySha256, answer.rank(), answer.text(),
         answer.startChar(), answer.endChar(), answer.score(), result.nullScore(),
         answer.reason() == null ? null : answer.reason().name(), textSha256, by.modelName(), by.modelSha256(),
-        by.runId(), by.processedAt(), null, null, null);
+        by.runId(), by.processedAt(), result.windows(), result.windowsTotal(), null, null, null);
   }
 
   /** The one row of a (document, question) that failed, in {@link #WITH_FAILURES}' columns. */
   public static Row failureRow(QaResult result, String querySha256, String textSha256, Provenance by) {
     return RowFactory.create(
         result.docId(), result.query().id(), result.query().question(), querySha256, 0, null, null, null, null,
-        Double.NaN, null, textSha256, by.modelName(), by.modelSha256(), by.runId(), by.processedAt(),
-        QuarantineReason.of(result.failure().kind()).name(), result.failure().errorClass(),
+        Double.NaN, null, textSha256, by.modelName(), by.modelSha256(), by.runId(), by.processedAt(), result.windows(),
+        result.windowsTotal(), QuarantineReason.of(result.failure().kind()).name(), result.failure().errorClass(),
         result.failure().detail());
   }
 

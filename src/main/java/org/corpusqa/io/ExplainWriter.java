@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.Path;
 import org.corpusqa.config.ConfigException;
 import org.corpusqa.qa.BatchLogits;
 import org.corpusqa.qa.DecodingSettings;
+import org.corpusqa.qa.QuestionWork;
 import org.corpusqa.qa.Window;
 import org.corpusqa.qa.WindowObserver;
 
@@ -63,6 +64,33 @@ public final class ExplainWriter implements WindowObserver, AutoCloseable {
     }
   }
 
+  /**
+   * A window the prefilter left out: one line with its place in the text and its lexical score,
+   * marked {@code "skipped": true}, and no logits (the model never read it).
+   */
+  @Override
+  public void onSkippedWindow(QuestionWork work, int index) {
+    String docId = work.document().id();
+    if (!docIds.contains(docId)) {
+      return;
+    }
+    int[] tokens = work.windowTokens(index);
+    try {
+      json.writeStartObject();
+      json.writeStringField("doc_id", docId);
+      json.writeStringField("query_id", work.query().id());
+      json.writeNumberField("window", index);
+      json.writeBooleanField("skipped", true);
+      json.writeNumberField("lexical_score", work.lexicalScore(index));
+      json.writeNumberField("start_char", work.context().starts()[tokens[0]]);
+      json.writeNumberField("end_char", work.context().ends()[tokens[1] - 1]);
+      json.writeEndObject();
+      lines++;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write explain output", e);
+    }
+  }
+
   private void writeWindow(Window window, BatchLogits logits, int rowOffset, String docId)
       throws IOException {
     int length = window.length();
@@ -73,6 +101,10 @@ public final class ExplainWriter implements WindowObserver, AutoCloseable {
     json.writeStringField("doc_id", docId);
     json.writeStringField("query_id", window.work().query().id());
     json.writeNumberField("window", window.index());
+    double lexical = window.work().lexicalScore(window.index());
+    if (!Double.isNaN(lexical)) {
+      json.writeNumberField("lexical_score", lexical);
+    }
     json.writeArrayFieldStart("offsets");
     int contextEnd = contextStart + window.contextTo() - window.contextFrom();
     for (int i = 0; i < length; i++) {

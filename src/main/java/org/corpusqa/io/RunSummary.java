@@ -9,6 +9,8 @@ import org.corpusqa.config.RunOptions;
  * What a run did. The record counts reconcile: {@code recordsRead = recordsAnswered +
  * recordsUnchanged + recordsDuplicate + recordsQuarantined}.
  *
+ * @param windowsRead the windows read over the run's (document, question) pairs; fewer than
+ *     {@code windowsTotal} when prefilters skipped some
  * @param seconds the model stage's time
  * @param wallSeconds the whole run's time, from its start to its last commit; 0 until then
  */
@@ -26,13 +28,16 @@ public record RunSummary(
     long pairsQuarantined,
     long answerRows,
     long windows,
+    long windowsRead,
+    long windowsTotal,
     double seconds,
     double wallSeconds) {
 
   /** The same counts, with the run's wall time now known. */
   public RunSummary withWallSeconds(double wall) {
     return new RunSummary(runId, mode, tables, recordsRead, recordsAnswered, recordsUnchanged, recordsDuplicate,
-        recordsQuarantined, unreadableFiles, pairsAnswered, pairsQuarantined, answerRows, windows, seconds, wall);
+        recordsQuarantined, unreadableFiles, pairsAnswered, pairsQuarantined, answerRows, windows, windowsRead, windowsTotal,
+        seconds, wall);
   }
 
   public double windowsPerSecond() {
@@ -48,9 +53,11 @@ public record RunSummary(
     return String.format(
         "run %s (%s): %d records read: %d answered, %d unchanged, %d duplicates, %d quarantined;"
             + " %d unreadable files; %d (document, question) pairs quarantined; %d answer rows, %d windows"
-            + " in %.1f s of model stage (%.1f windows/s); %.1f s wall time -> %s (quarantine %s, runs %s)",
+            + "%s in %.1f s of model stage (%.1f windows/s); %.1f s wall time -> %s (quarantine %s, runs %s)",
         runId, mode.name().toLowerCase(Locale.ROOT), recordsRead, recordsAnswered, recordsUnchanged,
-        recordsDuplicate, recordsQuarantined, unreadableFiles, pairsQuarantined, answerRows, windows, seconds,
+        recordsDuplicate, recordsQuarantined, unreadableFiles, pairsQuarantined, answerRows, windows,
+        windowsTotal > windowsRead ? String.format(" (the prefilter skipped %d of %d)", windowsTotal - windowsRead,
+            windowsTotal) : "", seconds,
         windowsPerSecond(), wallSeconds, Namespace.fullyQualified(tables.answers()),
         Namespace.fullyQualified(tables.quarantine()), Namespace.fullyQualified(tables.runs()));
   }

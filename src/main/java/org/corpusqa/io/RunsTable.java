@@ -51,7 +51,10 @@ public final class RunsTable {
           .add("driver", DataTypes.StringType, true)
           .add("error_class", DataTypes.StringType, true)
           // From the run's start to its last commit: what the operator waited, the model stage included.
-          .add("wall_seconds", DataTypes.DoubleType, true);
+          .add("wall_seconds", DataTypes.DoubleType, true)
+          // Over the run's (document, question) pairs: windows the model read, and all they had.
+          .add("windows_read", DataTypes.LongType, true)
+          .add("windows_total", DataTypes.LongType, true);
 
   /** Where a run stands, the {@code status} column. */
   public enum Status {
@@ -77,7 +80,7 @@ public final class RunsTable {
     this.spark = spark;
     this.name = name;
     // driver and error_class came with RUNNING rows, wall_seconds after; runs tables made before lack them.
-    this.table = new IcebergTable(spark, name, SCHEMA, null, List.of(), Set.of("driver", "error_class", "wall_seconds"));
+    this.table = new IcebergTable(spark, name, SCHEMA, null, List.of(), Set.of("driver", "error_class", "wall_seconds", "windows_read", "windows_total"));
   }
 
   public static RunsTable in(SparkSession spark, String name) {
@@ -99,7 +102,7 @@ public final class RunsTable {
     table.append(RowFactory.create(runId, options.mode().name().toLowerCase(Locale.ROOT), options.input(),
         modelName, modelSha256, options.queries().size(), Timestamp.from(startedAt), null, null, null, null, null,
         null, null, null, null, null, null, null, Status.RUNNING.name(), chunk == null ? null : chunk.backfillId(),
-        chunk == null ? null : chunk.name(), DriverProcess.current(), null, null));
+        chunk == null ? null : chunk.name(), DriverProcess.current(), null, null, null, null));
   }
 
   /** Completes the run's row with its counts and final status; it ends now. */
@@ -118,6 +121,8 @@ public final class RunsTable {
         "windows = " + s.windows(),
         "windows_per_second = CAST('" + s.windowsPerSecond() + "' AS DOUBLE)",
         "wall_seconds = CAST('" + s.wallSeconds() + "' AS DOUBLE)",
+        "windows_read = " + s.windowsRead(),
+        "windows_total = " + s.windowsTotal(),
         "status = '" + status.name() + "'"), "run_id = " + literal(s.runId()));
   }
 

@@ -1,9 +1,11 @@
 package org.corpusqa.job;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
@@ -14,6 +16,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -273,10 +276,14 @@ public final class AnswerJob {
   private Counted countRun(
       Run run, ModelStage stage, Dataset<Row> triaged, Dataset<Row> documents, Dataset<Row> work,
       CorpusSource.Read corpus) {
+    Column onePerPair = col(AnswersTable.FAILURE).isNotNull().or(col("rank").equalTo(1));
     Row output =
         stage.rows().agg(count(lit(1)), count(col(AnswersTable.FAILURE)),
                 count(when(col(AnswersTable.FAILURE).isNull().and(col("rank").equalTo(1)), true)),
-                countDistinct(when(col(AnswersTable.FAILURE).isNotNull(), col("doc_id"))))
+                countDistinct(when(col(AnswersTable.FAILURE).isNotNull(), col("doc_id"))),
+                // One row per (document, question) carries its windows: rank 1, or its failure row.
+                coalesce(sum(when(onePerPair, col("windows_read"))), lit(0L)),
+                coalesce(sum(when(onePerPair, col("windows_total"))), lit(0L)))
             .first();
     Row records =
         triaged.agg(count(lit(1)), count(col(RecordTriage.REASON)),
@@ -286,7 +293,7 @@ public final class AnswerJob {
     RunSummary summary = new RunSummary(run.id(), options.mode(), options.tables(), records.getLong(0),
         stage.documents(), unchanged, records.getLong(2), records.getLong(1), corpus.unreadable().size(),
         output.getLong(2), output.getLong(1), output.getLong(0) - output.getLong(1), stage.windows(),
-        stage.seconds(), 0);
+        output.getLong(4), output.getLong(5), stage.seconds(), 0);
     return new Counted(summary, output.getLong(3));
   }
 

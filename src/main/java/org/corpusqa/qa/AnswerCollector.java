@@ -71,7 +71,7 @@ final class AnswerCollector {
   QaResult finish(Query query) {
     if (windows == 0) {
       return new QaResult(
-          document, query, List.of(Answer.none(1, null, NoAnswerReason.EMPTY_TEXT)), 1.0, 0, null);
+          document, query, List.of(Answer.none(1, null, NoAnswerReason.EMPTY_TEXT)), 1.0, 0, 0, null);
     }
     record Candidate(long span, double score) {
       boolean isNull() {
@@ -110,6 +110,6 @@ final class AnswerCollector {
     if (answers.isEmpty()) {
       answers.add(Answer.none(1, null, NoAnswerReason.NO_VALID_SPAN));
     }
-    return new QaResult(document, query, List.copyOf(answers), minNullScore, windows, null);
+    return new QaResult(document, query, List.copyOf(answers), minNullScore, windows, windows, null);
   }
 }

@@ -92,14 +92,25 @@ public final class AnswerStream implements Iterator<QaResult> {
       Failure failure = Failure.of(Failure.Kind.TOKENIZATION_FAILED, e, "tokenizer failed on the text");
       for (PreparedQuery q : request.queries()) {
         stats.questions++;
-        ready.add(QaResult.failed(request.document(), q.query(), 0, failure));
+        ready.add(QaResult.failed(request.document(), q.query(), 0, 0, failure));
       }
       return;
     } finally {
       stats.tokenizeNanos += System.nanoTime() - t0;
     }
-    for (QuestionWork work : engine.expand(request, context)) {
+    long t1 = System.nanoTime();
+    List<QuestionWork> works = engine.expand(request, context);
+    if (request.queries().stream().anyMatch(q -> q.query().prefilter().isOn())) {
+      stats.prefilterNanos += System.nanoTime() - t1;
+    }
+    for (QuestionWork work : works) {
       stats.questions++;
+      stats.windowsSkipped += work.windowCount() - work.windowsToRead();
+      for (int w = 0; work.windowsToRead() < work.windowCount() && w < work.windowCount(); w++) {
+        if (work.isSkipped(w)) {
+          observer.onSkippedWindow(work, w);
+        }
+      }
       if (work.hasMoreWindows()) {
         producing.add(work);
       } else {

@@ -14,6 +14,10 @@ public final class EngineStats {
   long tokenizeNanos;
   long forwardNanos;
   long decodeNanos;
+  /** Windows that a query's prefilter left out, never sent to the model. */
+  long windowsSkipped;
+  /** Analysing documents and scoring their windows for the prefilter. */
+  long prefilterNanos;
 
   public long documents() {
     return documents;
@@ -21,6 +25,14 @@ public final class EngineStats {
 
   public long questions() {
     return questions;
+  }
+
+  public long windowsSkipped() {
+    return windowsSkipped;
+  }
+
+  public long prefilterNanos() {
+    return prefilterNanos;
   }
 
   public long windows() {

@@ -108,8 +108,16 @@ public final class QaEngine {
 
   List<QuestionWork> expand(Request request, TokenizedText context) {
     List<QuestionWork> work = new ArrayList<>(request.queries().size());
+    // The document's words are analysed once, when the first question whose prefilter needs them asks.
+    LexicalIndex[] index = new LexicalIndex[1];
+    java.util.function.Supplier<LexicalIndex> lexical = () -> {
+      if (index[0] == null) {
+        index[0] = LexicalIndex.of(request.document().text());
+      }
+      return index[0];
+    };
     for (PreparedQuery q : request.queries()) {
-      work.add(new QuestionWork(request.document(), context, q.query(), q.question(), tokenizer.template()));
+      work.add(new QuestionWork(request.document(), context, q, tokenizer.template(), lexical));
     }
     return work;
   }

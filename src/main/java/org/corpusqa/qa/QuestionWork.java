@@ -4,7 +4,8 @@ package org.corpusqa.qa;
  * The answering of one question over one document: produces the document's windows one at a time,
  * as Hugging Face tokenizers cut overflowing windows (each starts {@code capacity - doc_stride}
  * tokens after the previous one; the last ends at the document's end), and gathers what the model
- * says about each.
+ * says about each. With the query's prefilter on, only the windows it picks are produced, in
+ * document order; the others are never read.
  */
 public final class QuestionWork {
   private final Document document;
@@ -16,12 +17,24 @@ public final class QuestionWork {
   private final int step;
   private final int windowCount;
   private final AnswerCollector collector;
+  /** The windows to read, ascending; null for all of them. */
+  private final int[] selected;
+  /** Each window's lexical score when the prefilter scored them; null otherwise. */
+  private final double[] lexicalScores;
   private int produced;
   private int decoded;
   private Failure failure;
 
   QuestionWork(
       Document document, TokenizedText context, Query query, TokenizedText question, PairTemplate template) {
+    this(document, context, new PreparedQuery(query, question), template, null);
+  }
+
+  /** @param index the document's words for the prefilter; built on first use, shared by its questions */
+  QuestionWork(Document document, TokenizedText context, PreparedQuery prepared, PairTemplate template,
+      java.util.function.Supplier<LexicalIndex> index) {
+    Query query = prepared.query();
+    TokenizedText question = prepared.question();
     this.document = document;
     this.context = context;
     this.query = query;
@@ -42,6 +55,43 @@ public final class QuestionWork {
     int n = context.size();
     this.windowCount = n == 0 ? 0 : n <= capacity ? 1 : 1 + ceilDiv(n - capacity, step);
     this.collector = new AnswerCollector(document, settings);
+    Prefilter prefilter = query.prefilter();
+    if (prefilter.isOn() && windowCount > prefilter.topWindows()) {
+      int[] starts = new int[windowCount];
+      int[] ends = new int[windowCount];
+      for (int w = 0; w < windowCount; w++) {
+        int from = w * step;
+        int to = Math.min(from + capacity, n);
+        starts[w] = context.starts()[from];
+        ends[w] = context.ends()[to - 1];
+      }
+      LexicalIndex lexical = index != null ? index.get() : LexicalIndex.of(document.text());
+      this.lexicalScores = lexical.scores(prepared.lexicalTerms(), starts, ends);
+      this.selected = select(lexicalScores, prefilter);
+    } else {
+      this.lexicalScores = null;
+      this.selected = null;
+    }
+  }
+
+  /**
+   * The best {@code topWindows} windows that share a word with the question (ties keep document
+   * order), topped up from the document's start to {@code minWindows}; ascending.
+   */
+  static int[] select(double[] scores, Prefilter prefilter) {
+    Integer[] order = new Integer[scores.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> scores[a] != scores[b] ? Double.compare(scores[b], scores[a]) : a - b);
+    java.util.BitSet chosen = new java.util.BitSet(scores.length);
+    for (int i = 0; i < prefilter.topWindows() && scores[order[i]] > 0; i++) {
+      chosen.set(order[i]);
+    }
+    for (int w = 0; w < scores.length && chosen.cardinality() < prefilter.minWindows(); w++) {
+      chosen.set(w);
+    }
+    return chosen.stream().toArray();
   }
 
   private static int ceilDiv(int a, int b) {
@@ -68,18 +118,42 @@ public final class QuestionWork {
     return template;
   }
 
+  /** The document's windows for this question, read or not. */
   public int windowCount() {
     return windowCount;
   }
 
+  /** The windows the model reads: all, or those the prefilter picked. */
+  public int windowsToRead() {
+    return selected == null ? windowCount : selected.length;
+  }
+
+  /** Whether the prefilter left window {@code index} out. */
+  public boolean isSkipped(int index) {
+    return selected != null && java.util.Arrays.binarySearch(selected, index) < 0;
+  }
+
+  /** Window {@code index}'s lexical score; NaN when the prefilter did not score this document. */
+  public double lexicalScore(int index) {
+    return lexicalScores == null ? Double.NaN : lexicalScores[index];
+  }
+
+  /** Window {@code index}'s first context token and end (exclusive). */
+  public int[] windowTokens(int index) {
+    int from = index * step;
+    return new int[] {from, Math.min(from + capacity, context.size())};
+  }
+
   boolean hasMoreWindows() {
-    return produced < windowCount;
+    return produced < windowsToRead();
   }
 
   Window nextWindow() {
-    int from = produced * step;
+    int index = selected == null ? produced : selected[produced];
+    produced++;
+    int from = index * step;
     int to = Math.min(from + capacity, context.size());
-    return new Window(this, produced++, from, to);
+    return new Window(this, index, from, to);
   }
 
   void accept(Window window, WindowDecoding decoding) {
@@ -98,13 +172,13 @@ public final class QuestionWork {
   }
 
   boolean isComplete() {
-    return decoded == windowCount;
+    return decoded == windowsToRead();
   }
 
   QaResult finish() {
     if (failure != null) {
-      return QaResult.failed(document, query, windowCount, failure);
+      return QaResult.failed(document, query, windowsToRead(), windowCount, failure);
     }
-    return collector.finish(query);
+    return collector.finish(query).withWindowsTotal(windowCount);
   }
 }

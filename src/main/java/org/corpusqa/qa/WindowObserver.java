@@ -13,4 +13,7 @@ public interface WindowObserver {
    * @param rowOffset index in the logits of the window's first token
    */
   void onWindow(Window window, BatchLogits logits, int rowOffset);
+
+  /** A window the query's prefilter left out ({@link QuestionWork#isSkipped}): the model never reads it. */
+  default void onSkippedWindow(QuestionWork work, int index) {}
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import org.corpusqa.qa.DecodingSettings;
+import org.corpusqa.qa.Prefilter;
 import org.corpusqa.qa.Query;
 import org.junit.jupiter.api.Test;
 
@@ -51,14 +52,14 @@ class QueriesFileTest {
     assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    max_anwser_len: 3\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("Cannot read queries file q.yaml: line 4: unknown key 'max_anwser_len'; use id,"
-            + " question, max_seq_len, doc_stride, max_question_len, max_answer_len, top_k,"
+            + " prefilter, question, max_seq_len, doc_stride, max_question_len, max_answer_len, top_k,"
             + " handle_impossible_answer, align_to_words, null_threshold");
   }
 
   @Test
   void unknownKeyInDefaults() {
     assertThatThrownBy(() -> parse("defaults:\n  topk: 3\nqueries:\n  - id: a\n    question: q\n"))
-        .hasMessage("Cannot read queries file q.yaml: line 2: unknown key 'topk'; use max_seq_len,"
+        .hasMessage("Cannot read queries file q.yaml: line 2: unknown key 'topk'; use prefilter, max_seq_len,"
             + " doc_stride, max_question_len, max_answer_len, top_k, handle_impossible_answer, align_to_words,"
             + " null_threshold");
   }
@@ -188,5 +189,41 @@ class QueriesFileTest {
     Path missing = Paths.get("no/such/queries.yaml");
     assertThatThrownBy(() -> QueriesFile.read(missing))
         .hasMessage("Cannot read queries file no/such/queries.yaml: no such file");
+  }
+
+  @Test
+  void prefilterInDefaultsAndPerQuery() {
+    List<Query> queries = parse(String.join("\n",
+        "defaults:",
+        "  prefilter:",
+        "    top_windows: 3",
+        "    method: bm25",
+        "queries:",
+        "  - id: a",
+        "    question: цена",
+        "  - id: b",
+        "    question: срок",
+        "    prefilter: {top_windows: 8, min_windows: 2}",
+        "  - id: c",
+        "    question: штраф",
+        "    prefilter: false",
+        ""));
+    assertThat(queries).extracting(Query::prefilter)
+        .containsExactly(new Prefilter(3, 1), new Prefilter(8, 2), Prefilter.OFF);
+  }
+
+  @Test
+  void badPrefilters() {
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    prefilter: {method: tfidf}\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: Cannot set prefilter method: the one method is bm25,"
+            + " got: tfidf");
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    prefilter: {top_windows: 2,"
+        + " min_windows: 3}\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: Cannot set prefilter min_windows: must be between 0 and"
+            + " top_windows (2), got: 3");
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    prefilter: {top: 2}\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: unknown key 'top'; use top_windows, min_windows, method");
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    prefilter: {top_windows: 0}\n"))
+        .hasMessageContaining("Cannot set prefilter top_windows: must be an integer between 1 and 10000, got: 0");
   }
 }
