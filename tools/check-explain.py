@@ -174,22 +174,31 @@ def _parse_window(raw, where):
 def read_explain(directory):
     """Returns {(doc_id, query_id): [Window sorted by index]} and the number of files read."""
     groups = {}
+    skipped = {}
     files = _explain_files(directory)
     for path in files:
         for where, raw in _json_lines(path):
             doc, query = raw.get("doc_id"), raw.get("query_id")
             if doc is None or query is None:
                 raise InputError("%s: 'doc_id' and 'query_id' are required" % where)
-            groups.setdefault((_key_part(doc), _key_part(query)), []).append(
-                _parse_window(raw, where))
+            key = (_key_part(doc), _key_part(query))
+            if raw.get("skipped") is True:
+                # A window the query's prefilter left out: the model never read it, and the
+                # answers are those of the windows read.
+                skipped.setdefault(key, []).append(raw.get("window"))
+                groups.setdefault(key, [])
+                continue
+            groups.setdefault(key, []).append(_parse_window(raw, where))
     for key, windows in groups.items():
         windows.sort(key=lambda w: w.index)
-        seen = [w.index for w in windows]
+        seen = sorted([w.index for w in windows] + skipped.get(key, []))
         if seen != list(range(len(seen))):
             raise InputError(
                 "doc_id=%s query_id=%s: window indices are %s, expected 0..%d each once (%s)"
                 % (json.dumps(key[0]), json.dumps(key[1]), _short(seen), len(seen) - 1,
                    ", ".join(sorted(set(w.where.rsplit(":", 1)[0] for w in windows)))))
+        if not windows:
+            continue
         first = windows[0].settings
         for w in windows[1:]:
             if w.settings != first:

@@ -20,6 +20,7 @@ Examples:
   python3 tools/generate-contracts.py --seed 1 --count 600 --format squad --out /tmp/train.json
   python3 tools/generate-contracts.py --seed 2 --count 200 --format contracts --out /tmp/heldout.json
   python3 tools/generate-contracts.py --sample --format contracts --out jobs/sample/contracts-labelled.json
+  python3 tools/generate-contracts.py --seed 3 --count 100 --sections 3-150 --format contracts --out /tmp/long.json
 """
 import argparse
 import importlib.util
@@ -120,14 +121,17 @@ def clause(rng, first_sentences, rest, heading):
     return body, first
 
 
-def russian_contract(rng):
+def russian_contract(rng, sections_range=None):
     sections = [sample.SUBJECT.format(n=1, item=rng.choice(sample.ITEMS)).split(". ", 1)[1]]
     city = rng.choice(sample.CITIES)
     others = [sample.PRICE.format(sum=rubles(rng)),
               sample.DELIVERY.format(city=city[0], street=city[1], house=rng.randint(1, 150), days=rng.randint(2, 60)),
               sample.LIABILITY, sample.DISPUTES, sample.TERMINATION]
     sections += rng.sample(others, rng.randint(1, len(others)))
-    if rng.random() < 0.08:
+    if sections_range:
+        # As many sections as asked (the clauses come on top): long documents for the prefilter.
+        sections += [rng.choice(others) for _ in range(max(0, rng.randint(*sections_range) - len(sections)))]
+    elif rng.random() < 0.08:
         # A long contract: many windows without either clause, as in the sample's long contract.
         sections += [rng.choice(others) for _ in range(rng.randint(8, 16))]
     golds = {}
@@ -159,8 +163,8 @@ def english_contract(rng):
     return sections, golds
 
 
-def contract(rng):
-    sections, golds = english_contract(rng) if rng.random() < 0.1 else russian_contract(rng)
+def contract(rng, sections_range=None):
+    sections, golds = english_contract(rng) if rng.random() < 0.1 else russian_contract(rng, sections_range)
     style = rng.choice(["dot", "dot", "section", "article", "paren", "none"])
     separator = rng.choice(SEPARATORS)
     text = separator.join(numbered(style, i + 1, s) for i, s in enumerate(sections))
@@ -209,9 +213,9 @@ def sample_lines():
     return out.getvalue().splitlines()
 
 
-def generated(seed, count):
+def generated(seed, count, sections_range=None):
     rng = random.Random(seed)
-    return [(f"gen-{seed}-{i:05d}", *contract(rng)) for i in range(count)]
+    return [(f"gen-{seed}-{i:05d}", *contract(rng, sections_range)) for i in range(count)]
 
 
 def as_contracts(docs):
@@ -243,10 +247,13 @@ def main():
     source.add_argument("--seed", type=int, help="generate contracts from this seed")
     source.add_argument("--sample", action="store_true", help="label the sample corpus (jobs/sample) instead")
     p.add_argument("--count", type=int, default=200, help="contracts to generate (default: 200)")
+    p.add_argument("--sections", help="MIN-MAX: Russian contracts of this many sections besides the clauses (e.g."
+                   " 3-150, long documents for the prefilter); default: the training mix, mostly 2 to 8")
     p.add_argument("--format", choices=["contracts", "squad", "corpus"], required=True)
     p.add_argument("--out", required=True)
     args = p.parse_args()
-    docs = sample_contracts() if args.sample else generated(args.seed, args.count)
+    sections_range = tuple(int(n) for n in args.sections.split("-")) if args.sections else None
+    docs = sample_contracts() if args.sample else generated(args.seed, args.count, sections_range)
     with open(args.out, "w", encoding="utf-8") as f:
         if args.format == "corpus":
             for doc_id, text, _ in docs:

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.corpusqa.config.ConfigException;
-import org.corpusqa.config.Namespace;
 import org.corpusqa.config.EvaluateOptions;
+import org.corpusqa.config.Namespace;
 import org.corpusqa.eval.EvalDataReader;
 import org.corpusqa.eval.EvalDataset;
 import org.corpusqa.eval.EvalFormat;
@@ -19,6 +19,7 @@ import org.corpusqa.job.EvaluateJob;
 import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
+import org.corpusqa.qa.Prefilter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,6 +74,16 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--align-to-words", arity = "1", description = "true or false (default: true).")
   Boolean alignToWords;
 
+  @Option(names = "--prefilter", paramLabel = "TOP_WINDOWS",
+      description = "Send the model only this many windows per (document, question), picked by the lexical"
+          + " prefilter (BM25), and report in metrics.json the windows read and the share of gold answers inside"
+          + " them (default: off, every window).")
+  Integer prefilterTopWindows;
+
+  @Option(names = "--prefilter-min-windows", defaultValue = "" + Prefilter.DEFAULT_MIN_WINDOWS,
+      description = "Windows kept from the document's start when fewer match the question (default: ${DEFAULT-VALUE}).")
+  int prefilterMinWindows;
+
   @Mixin BatchingOptions batching;
 
   @Override
@@ -97,8 +108,14 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new ConfigException(e.getMessage() + "; check the decoding options");
     }
     EngineOptions engine = batching.engineOptions();
+    Prefilter prefilter;
+    try {
+      prefilter = prefilterTopWindows == null ? Prefilter.OFF : new Prefilter(prefilterTopWindows, prefilterMinWindows);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage() + "; check --prefilter and --prefilter-min-windows");
+    }
     EvaluateOptions options = new EvaluateOptions(model, settings, out,
-        Namespace.of(warehouse.namespace, table).qualify(table), engine);
+        Namespace.of(warehouse.namespace, table).qualify(table), engine, prefilter);
     SparkSession spark = Sessions.create("corpus-qa evaluate", warehouse.warehouse);
     try {
       EvaluationResult result = new EvaluateJob(spark, dataset, options).run();
@@ -127,6 +144,12 @@ final class EvaluateCommand implements Callable<Integer> {
     out.printf("evaluation %s: model %s, %s, %d questions%n", result.runId(), result.modelName(),
         result.format().key(), result.questions());
     printMetrics("", result.metrics(), out);
+    if (result.metrics().get("prefilter") instanceof Map<?, ?> prefilter) {
+      out.printf("prefilter (bm25, top %s windows):%n", prefilter.get("top_windows"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = (Map<String, Object>) prefilter;
+      printMetrics("  ", m, out);
+    }
     Object perQuery = result.metrics().get("per_query");
     if (perQuery instanceof Map<?, ?> queries) {
       queries.forEach((query, metrics) -> {
@@ -142,8 +165,8 @@ final class EvaluateCommand implements Callable<Integer> {
     metrics.forEach((key, value) -> {
       if (value instanceof Double d) {
         out.printf(Locale.ROOT, "%s  %-18s %10.4f%n", indent, key, d);
-      } else if (value instanceof Integer n) {
-        out.printf(Locale.ROOT, "%s  %-18s %10d%n", indent, key, n);
+      } else if (value instanceof Integer || value instanceof Long) {
+        out.printf(Locale.ROOT, "%s  %-18s %10d%n", indent, key, ((Number) value).longValue());
       }
     });
   }

@@ -80,11 +80,14 @@ public final class EvalDataReader {
             throw error(qWhere + " (id " + id + ")", "missing 'answers' list");
           }
           List<String> golds = new ArrayList<>();
+          List<Integer> starts = new ArrayList<>();
           for (int g = 0; g < answers.size(); g++) {
             golds.add(text(answers.get(g), "text", qWhere + ".answers[" + g + "] (id " + id + ")", true));
+            JsonNode start = answers.get(g).get("answer_start");
+            starts.add(start != null && start.canConvertToInt() ? start.asInt() : -1);
           }
           v2 |= qa.has("is_impossible");
-          questions.add(new EvalQuestion(id, question, List.copyOf(golds), null));
+          questions.add(new EvalQuestion(id, question, golds, null, starts));
         }
         contexts.add(new EvalContext("a" + a + "p" + p, context, List.copyOf(questions)));
       }
@@ -118,16 +121,21 @@ public final class EvalDataReader {
       }
       // [""] means the contract has no such clause: an unanswerable question, as in SQuAD v2.0.
       List<String> golds = new ArrayList<>();
+      List<Integer> starts = new ArrayList<>();
       for (int t = 0; t < texts.size(); t++) {
         if (!texts.get(t).isTextual()) {
           throw error(where, "extracted_part.text[" + t + "] must be a string");
         }
         if (!texts.get(t).asText().isEmpty()) {
           golds.add(texts.get(t).asText());
+          JsonNode start = part.path("answer_start").get(t);
+          // Where the file does not say, the first occurrence of the text.
+          starts.add(start != null && start.canConvertToInt() && start.asInt() >= 0 ? start.asInt()
+              : text.indexOf(texts.get(t).asText()));
         }
       }
       contexts.add(new EvalContext("r" + r, text,
-          List.of(new EvalQuestion(id, label, List.copyOf(golds), label))));
+          List.of(new EvalQuestion(id, label, golds, label, starts))));
     }
     return new EvalDataset(file.toString(), sha256, EvalFormat.CONTRACTS, List.copyOf(contexts));
   }

@@ -10,6 +10,7 @@ import org.corpusqa.io.AnswersTable;
 import org.corpusqa.io.SerializableConf;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
+import org.corpusqa.qa.Prefilter;
 import org.corpusqa.qa.Query;
 
 /**
@@ -22,6 +23,7 @@ import org.corpusqa.qa.Query;
  *     its own
  * @param questions where a row's questions come from
  * @param labelledQuestionSettings how labelled (id, question) structs are decoded; null for runs
+ * @param labelledQuestionPrefilter the prefilter of labelled questions ({@link Prefilter#OFF} for none)
  * @param processedAtMicros the rows' {@code processed_at}: the run's start
  * @param explainDirectory null unless {@code --explain} was given
  * @param explainDocIds the documents whose windows are explained
@@ -34,6 +36,7 @@ public record AnswerTask(
     List<Query> queries,
     Questions questions,
     DecodingSettings labelledQuestionSettings,
+    Prefilter labelledQuestionPrefilter,
     EngineOptions engineOptions,
     String runId,
     long processedAtMicros,
@@ -70,6 +73,7 @@ public record AnswerTask(
     private List<Query> queries = List.of();
     private Questions questions;
     private DecodingSettings labelledQuestionSettings;
+    private Prefilter labelledQuestionPrefilter = Prefilter.OFF;
     private EngineOptions engineOptions = EngineOptions.DEFAULTS;
     private String runId;
     private Instant startedAt;
@@ -105,9 +109,10 @@ public record AnswerTask(
       return this;
     }
 
-    /** Asks each row its own labelled questions, decoded with {@code settings}. */
-    public Builder setLabelledQuestions(DecodingSettings settings) {
+    /** Asks each row its own labelled questions, decoded with {@code settings}, windows picked by {@code prefilter}. */
+    public Builder setLabelledQuestions(DecodingSettings settings, Prefilter prefilter) {
       this.labelledQuestionSettings = settings;
+      this.labelledQuestionPrefilter = prefilter;
       this.questions = Questions.LABELLED_PER_ROW;
       return this;
     }
@@ -133,7 +138,7 @@ public record AnswerTask(
       Objects.requireNonNull(hadoopConf, "setHadoopConf");
       Objects.requireNonNull(questions, "setQueries or setLabelledQuestions");
       return new AnswerTask(modelUri, modelSha256, modelName, queries, questions, labelledQuestionSettings,
-          engineOptions, runId, startedAt.toEpochMilli() * 1000, explainDirectory, explainDocIds, hadoopConf,
+          labelledQuestionPrefilter, engineOptions, runId, startedAt.toEpochMilli() * 1000, explainDirectory, explainDocIds, hadoopConf,
           faults);
     }
   }

@@ -50,7 +50,8 @@ final class TaskRows {
     List<PreparedQuery> asked = new ArrayList<>();
     if (task.questions() == AnswerTask.Questions.LABELLED_PER_ROW) {
       for (Row q : row.<Row>getList(row.fieldIndex(CorpusSource.QUESTIONS))) {
-        asked.add(engine.prepare(new Query(q.getString(0), q.getString(1), task.labelledQuestionSettings())));
+        asked.add(engine.prepare(new Query(q.getString(0), q.getString(1), task.labelledQuestionSettings(),
+            task.labelledQuestionPrefilter())));
       }
     } else {
       for (String id : row.<String>getList(row.fieldIndex(CorpusSource.QUERY_IDS))) {

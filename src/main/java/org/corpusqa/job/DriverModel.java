@@ -68,7 +68,7 @@ final class DriverModel {
     return AnswerTask.forModel(BundleLocator.forExecutors(uri), sha256(), name());
   }
 
-  private QaEngine engine(EngineOptions options) {
+  QaEngine engine(EngineOptions options) {
     return new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), options);
   }
 }

@@ -30,8 +30,8 @@ import org.corpusqa.eval.SquadMetrics;
 import org.corpusqa.executor.AnswerTask;
 import org.corpusqa.executor.PartitionAnswerer;
 import org.corpusqa.io.AnswersTable;
-import org.corpusqa.io.CorpusSource;
 import org.corpusqa.io.Catalogs;
+import org.corpusqa.io.CorpusSource;
 import org.corpusqa.io.EvaluationsTable;
 import org.corpusqa.io.SerializableConf;
 import org.slf4j.Logger;
@@ -88,7 +88,13 @@ public final class EvaluateJob {
     } finally {
       steps.end();
     }
-    Map<String, Object> metrics = score(questions, best);
+    Map<String, Object> metrics = new LinkedHashMap<>(score(questions, best));
+    if (options.prefilter().isOn()) {
+      // On the driver, without Spark jobs: the model's tokenizer cuts and picks the windows again.
+      metrics.put("prefilter", PrefilterReport.of(model.engine(options.engineOptions()), dataset.contexts(),
+          options.settings(), options.prefilter()));
+      write("metrics.json", metrics);
+    }
     EvaluationResult result = new EvaluationResult(runId, model.name(), dataset.format(), questions.size(), metrics);
     table.append(result, model.sha256(), dataset, options.settings());
     return result;
@@ -133,7 +139,7 @@ public final class EvaluateJob {
     AnswerTask task = model.task()
         .setRun(runId, Instant.now())
         .setHadoopConf(SerializableConf.of(spark.sparkContext().hadoopConfiguration()))
-        .setLabelledQuestions(options.settings())
+        .setLabelledQuestions(options.settings(), options.prefilter())
         .optEngineOptions(options.engineOptions())
         .build();
     long started = System.nanoTime();

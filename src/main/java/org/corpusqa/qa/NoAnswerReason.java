@@ -9,5 +9,7 @@ public enum NoAnswerReason {
   /** No span in any window satisfied the constraints (context only, at most max_answer_len tokens). */
   NO_VALID_SPAN,
   /** The text has no tokens at all, so there was nothing to ask the model. */
-  EMPTY_TEXT
+  EMPTY_TEXT,
+  /** The query's prefilter (with {@code min_windows: 0}) found no window sharing a word with the question. */
+  NO_LEXICAL_MATCH
 }

@@ -103,6 +103,45 @@ public final class QaEngine {
         this, new MappedIterator<>(documents, d -> new Request(d.document(), d.queries())), model, observer);
   }
 
+  /**
+   * The windows of a document that the model reads for each question, without running it: what
+   * {@code evaluate} measures a prefilter by. The document is tokenized once for all questions.
+   */
+  public List<WindowPlan> plan(Document document, List<PreparedQuery> queries) {
+    TokenizedText context = tokenizer.tokenize(document.text());
+    List<WindowPlan> plans = new ArrayList<>(queries.size());
+    for (QuestionWork work : expand(new Request(document, queries), context)) {
+      int[] starts = new int[work.windowsToRead()];
+      int[] ends = new int[work.windowsToRead()];
+      for (int w = 0, read = 0; w < work.windowCount(); w++) {
+        if (!work.isSkipped(w)) {
+          int[] tokens = work.windowTokens(w);
+          starts[read] = context.starts()[tokens[0]];
+          ends[read++] = context.ends()[tokens[1] - 1];
+        }
+      }
+      plans.add(new WindowPlan(work.windowCount(), starts, ends));
+    }
+    return plans;
+  }
+
+  /** The character ranges of the windows read for one question, and how many windows there were. */
+  public record WindowPlan(int total, int[] readStarts, int[] readEnds) {
+    public int read() {
+      return readStarts.length;
+    }
+
+    /** Whether [start, end) lies entirely inside one window that is read. */
+    public boolean covers(int start, int end) {
+      for (int w = 0; w < readStarts.length; w++) {
+        if (readStarts[w] <= start && end <= readEnds[w]) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   /** A document and its prepared questions, as the stream consumes them. */
   record Request(Document document, List<PreparedQuery> queries) {}
 

@@ -179,6 +179,10 @@ public final class QuestionWork {
     if (failure != null) {
       return QaResult.failed(document, query, windowsToRead(), windowCount, failure);
     }
+    if (windowCount > 0 && windowsToRead() == 0) {
+      return new QaResult(document, query, java.util.List.of(Answer.none(1, null, NoAnswerReason.NO_LEXICAL_MATCH)),
+          1.0, 0, windowCount, null);
+    }
     return collector.finish(query).withWindowsTotal(windowCount);
   }
 }

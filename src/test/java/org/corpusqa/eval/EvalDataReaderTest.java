@@ -27,7 +27,8 @@ class EvalDataReaderTest {
         + " {\"text\": \"Paris\", \"answer_start\": 0}]}]}]}]}";
     EvalDataset d = EvalDataReader.read(file(v11), EvalInput.SQUAD);
     assertThat(d.format()).isEqualTo(EvalFormat.SQUAD_V1_1);
-    assertThat(d.questions()).containsExactly(new EvalQuestion("q1", "What?", java.util.List.of("Paris", "Paris"), null));
+    assertThat(d.questions()).containsExactly(new EvalQuestion("q1", "What?", java.util.List.of("Paris", "Paris"), null,
+        java.util.List.of(0, 0)));
     assertThat(d.sha256()).hasSize(64);
 
     String v20 = v11.replace("\"answers\"", "\"is_impossible\": false, \"answers\"");

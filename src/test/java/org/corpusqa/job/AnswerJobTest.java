@@ -22,6 +22,7 @@ import org.corpusqa.config.RunMode;
 import org.corpusqa.config.RunOptions;
 import org.corpusqa.digest.Sha256;
 import org.corpusqa.io.RunSummary;
+import org.corpusqa.qa.Prefilter;
 import org.corpusqa.qa.Query;
 import org.corpusqa.testing.SparkTestSession;
 import org.corpusqa.testing.TestModels;
@@ -478,6 +479,38 @@ class AnswerJobTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot use query 'a': max_seq_len 512 exceeds the model's max_seq_len 384; set"
             + " max_seq_len to at most 384");
+  }
+
+  @Test
+  void aPrefilteredQueryReadsFewerWindowsAndSaysSoInAnswersRunsAndExplain() throws IOException {
+    Query plain = QUERIES.get(0);
+    Query prefiltered = new Query("performance_prefiltered", plain.question(), plain.settings(), new Prefilter(2, 1));
+    Path explain = tmp.resolve("explain-prefilter");
+    RunSummary summary = new AnswerJob(spark, options("answers_prefilter", List.of(plain, prefiltered),
+        explain.toString())).run();
+    Map<String, Row> byQuery = new java.util.HashMap<>();
+    for (Row row : spark.sql("SELECT query_id, windows_read, windows_total FROM answers_prefilter"
+        + " WHERE doc_id = 'contract-0008-long' AND rank = 1").collectAsList()) {
+      byQuery.put(row.getString(0), row);
+    }
+    // The long contract: every window for the plain query, two for the prefiltered one.
+    assertThat(byQuery.get(plain.id()).getInt(1)).isEqualTo(byQuery.get(plain.id()).getInt(2)).isEqualTo(24);
+    assertThat(byQuery.get(prefiltered.id()).getInt(1)).isEqualTo(2);
+    assertThat(byQuery.get(prefiltered.id()).getInt(2)).isEqualTo(24);
+    assertThat(summary.windowsTotal() - summary.windowsRead()).isEqualTo(22);
+    assertThat(summary.toString()).contains("(the prefilter skipped 22 of " + summary.windowsTotal() + ")");
+    Row run = spark.sql("SELECT windows_read, windows_total, windows FROM runs WHERE run_id = '" + summary.runId() + "'")
+        .first();
+    assertThat(run.getLong(0)).isEqualTo(summary.windowsRead()).isEqualTo(run.getLong(2));
+    assertThat(run.getLong(1)).isEqualTo(summary.windowsRead() + 22);
+    List<String> skipped = new java.util.ArrayList<>();
+    try (var files = Files.list(explain)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).toList()) {
+        Files.readAllLines(file).stream().filter(l -> l.contains("\"skipped\":true")).forEach(skipped::add);
+      }
+    }
+    assertThat(skipped).isNotEmpty().allSatisfy(l -> assertThat(l).contains("\"query_id\":\"performance_prefiltered\"")
+        .contains("\"lexical_score\":").contains("\"start_char\":").doesNotContain("logits"));
   }
 
   @Test

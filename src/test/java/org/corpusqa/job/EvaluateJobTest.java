@@ -27,6 +27,7 @@ import org.corpusqa.eval.EvaluationResult;
 import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
+import org.corpusqa.qa.Prefilter;
 import org.corpusqa.testing.SparkTestSession;
 import org.corpusqa.testing.TestModels;
 import org.junit.jupiter.api.Test;
@@ -41,9 +42,13 @@ class EvaluateJobTest {
   @TempDir Path tmp;
 
   private EvaluationResult evaluate(Path data, EvalInput input, boolean impossible, String out) {
+    return evaluate(data, input, impossible, out, Prefilter.OFF);
+  }
+
+  private EvaluationResult evaluate(Path data, EvalInput input, boolean impossible, String out, Prefilter prefilter) {
     DecodingSettings settings = DecodingSettings.DEFAULTS.with(DecodingKey.HANDLE_IMPOSSIBLE_ANSWER, impossible);
     return new EvaluateJob(SPARK, EvalDataReader.read(data, input), new EvaluateOptions(TestModels.TINY_BERT.toString(),
-        settings, tmp.resolve(out), "evaluations", EngineOptions.DEFAULTS)).run();
+        settings, tmp.resolve(out), "qa.evaluations", EngineOptions.DEFAULTS, prefilter)).run();
   }
 
   private static Path shared(String file) {
@@ -136,6 +141,19 @@ class EvaluateJobTest {
     assertThat(performance).containsEntry("total", 8);
     assertThat(asSquad.format()).isEqualTo(EvalFormat.SQUAD_V2_0);
     assertThat(contracts.questions()).isEqualTo(16);
+  }
+
+  @Test
+  void aPrefilteredEvaluationReportsTheWindowsReadAndTheGoldAnswersInsideThem() throws IOException {
+    evaluate(CONTRACTS, EvalInput.CONTRACTS, true, "prefiltered", new Prefilter(1, 1));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> report = (Map<String, Object>) readMetrics("prefiltered").get("prefilter");
+    // 16 questions of 8 contracts; the long contract (24 windows) is read one window per question.
+    assertThat(report).containsEntry("top_windows", 1).containsEntry("min_windows", 1)
+        .containsEntry("windows_read", 16).containsEntry("gold_answers", 6)
+        .containsEntry("gold_answers_in_windows_read", 6).containsEntry("window_recall", 1.0);
+    assertThat(((Number) report.get("windows_total")).intValue()).isGreaterThan(16 + 2 * 20);
+    assertThat(readMetrics("prefiltered")).containsKeys("exact", "f1", "per_query");
   }
 
   /** The contract records as a SQuAD v2.0 file: one paragraph and question per record. */

@@ -65,6 +65,21 @@ class PrefilterTest {
   }
 
   @Test
+  void withMinWindowsZeroADocumentWithoutAMatchIsNotReadAtAll() {
+    Query query = new Query("q", "гарантийных обязательств", SETTINGS, new Prefilter(4, 0));
+    List<QaResult> results = EngineFixtures.answer(List.of(query),
+        List.of(new Document("d", EngineFixtures.longText(20_000))), EngineFixtures.TINY_BERT.newForwardPass());
+    QaResult result = results.get(0);
+    assertThat(result.windows()).isZero();
+    assertThat(result.windowsTotal()).isGreaterThan(30);
+    assertThat(result.nullScore()).isEqualTo(1.0);
+    assertThat(result.answers()).singleElement().satisfies(a -> {
+      assertThat(a.text()).isNull();
+      assertThat(a.reason()).isEqualTo(NoAnswerReason.NO_LEXICAL_MATCH);
+    });
+  }
+
+  @Test
   void tiesKeepDocumentOrderAndFewerMatchesThanTopAreAllRead() {
     assertThat(QuestionWork.select(new double[] {0, 1, 0, 1, 1, 0}, new Prefilter(2, 1))).containsExactly(1, 3);
     assertThat(QuestionWork.select(new double[] {0, 0, 2, 0}, new Prefilter(3, 1))).containsExactly(2);
@@ -89,8 +104,9 @@ class PrefilterTest {
 
   @Test
   void russianAndEnglishWordsAreStemmedAndStopWordsDropped() {
-    assertThat(LexicalIndex.terms("обеспечение исполнения контракта")).containsExactly("обеспечен", "исполнен", "контракт");
-    assertThat(LexicalIndex.terms("the performance security of the contract")).containsExactly("perform", "secur", "contract");
+    assertThat(LexicalIndex.terms("обеспечение исполнения контракта")).containsExactly("обесп", "испол", "контр");
+    assertThat(LexicalIndex.terms("Исполнение контракта обеспечивается")).containsExactly("испол", "контр", "обесп");
+    assertThat(LexicalIndex.terms("the performance security of the contract")).containsExactly("perfo", "secur", "contr");
     LexicalIndex index = LexicalIndex.of("Контракт. Обеспечением исполнения контрактов. Цена.");
     double[] scores = index.scores(LexicalIndex.terms("обеспечение исполнения контракта"), new int[] {0, 10, 46},
         new int[] {10, 46, 51});
