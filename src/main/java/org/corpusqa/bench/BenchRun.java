@@ -8,6 +8,8 @@ import java.util.Objects;
 import org.corpusqa.model.ModelBundle;
 import org.corpusqa.qa.Document;
 import org.corpusqa.qa.EngineStats;
+import org.corpusqa.qa.Prefilter;
+import org.corpusqa.qa.Query;
 
 /**
  * One {@code bench}: measures each section in turn on the same models and corpus and returns the
@@ -52,6 +54,9 @@ public final class BenchRun {
     section(report, "model_alone", "model alone", modelAlone());
     Benchmark.EngineRun engineRun = bench.engine(docs());
     section(report, "engine", "engine", engine(engineRun));
+    if (settings.queries().stream().anyMatch(q -> q.prefilter().isOn())) {
+      section(report, "prefilter", "prefilter", prefilter(engineRun));
+    }
     if (models.reference() != null) {
       section(report, "versus_reference", "versus reference", versusReference(engineRun));
     }
@@ -126,6 +131,30 @@ public final class BenchRun {
     e.put("model_alone_same_batches_s", Benchmark.round(replaySeconds));
     e.put("engine_share_of_model_alone", Benchmark.round(replaySeconds / run.wallSeconds()));
     return e;
+  }
+
+  /**
+   * What the queries' prefilters save and cost: the same engine run with every prefilter off,
+   * against the run with them: windows, wall time, the prefilter's own time (analysing documents
+   * and scoring windows) against the time it saved, and how often the top answers stay the same.
+   */
+  private Map<String, Object> prefilter(Benchmark.EngineRun with) {
+    List<Query> off = settings.queries().stream()
+        .map(q -> new Query(q.id(), q.question(), q.settings(), Prefilter.OFF)).toList();
+    Benchmark.EngineRun without = new Benchmark(models.model(), off, settings.options(), settings.workers(),
+        settings.seconds()).engine(docs());
+    double prefilterSeconds = with.stats().prefilterNanos() / 1e9 / settings.workers();
+    double saved = without.wallSeconds() - with.wallSeconds();
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("windows_read", with.stats().windows());
+    p.put("windows_total", with.stats().windows() + with.stats().windowsSkipped());
+    p.put("windows_fewer_factor", Benchmark.round((double) without.stats().windows() / Math.max(1, with.stats().windows())));
+    p.put("wall_s_with", Benchmark.round(with.wallSeconds()));
+    p.put("wall_s_without", Benchmark.round(without.wallSeconds()));
+    p.put("prefilter_s", Benchmark.round(prefilterSeconds));
+    p.put("prefilter_percent_of_time_saved", saved > 0 ? Benchmark.round(100 * prefilterSeconds / saved) : null);
+    p.put("top_answers_identical_share", Benchmark.round(Benchmark.topAnswerAgreement(without.results(), with.results())));
+    return p;
   }
 
   /** The engine on the fp32 reference, for speed and for how often the top answers agree. */

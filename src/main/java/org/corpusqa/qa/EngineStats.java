@@ -88,6 +88,8 @@ public final class EngineStats {
     tokenizeNanos += other.tokenizeNanos;
     forwardNanos += other.forwardNanos;
     decodeNanos += other.decodeNanos;
+    windowsSkipped += other.windowsSkipped;
+    prefilterNanos += other.prefilterNanos;
   }
 
   /** Real tokens over padded tokens: 1.0 means no padding at all. */
@@ -101,6 +103,8 @@ public final class EngineStats {
         "documents=%d questions=%d windows=%d batches=%d padding_efficiency=%.3f"
             + " tokenize_ms=%d forward_ms=%d decode_ms=%d",
         documents, questions, windows, batches, paddingEfficiency(),
-        tokenizeNanos / 1_000_000, forwardNanos / 1_000_000, decodeNanos / 1_000_000);
+        tokenizeNanos / 1_000_000, forwardNanos / 1_000_000, decodeNanos / 1_000_000)
+        + (windowsSkipped > 0 ? String.format(" windows_skipped=%d prefilter_ms=%d", windowsSkipped,
+            prefilterNanos / 1_000_000) : "");
   }
 }

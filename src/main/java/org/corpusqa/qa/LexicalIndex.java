@@ -150,8 +150,6 @@ final class LexicalIndex {
     double[] scores = new double[n];
     int[] tf = new int[n];
     double[] tfw = new double[n];
-    int[] firstMatch = new int[n];
-    Arrays.fill(firstMatch, Integer.MAX_VALUE);
     List<int[]> features = new ArrayList<>();
     for (String term : questionTerms) {
       features.add(startsOf(positions.get(term)));
@@ -172,24 +170,13 @@ final class LexicalIndex {
         // (the next window, which overlaps, has that room): it counts half.
         int tailFrom = (int) (windowEnds[w] - TAIL * (windowEnds[w] - windowStarts[w]));
         tfw[w] = tf[w] - 0.5 * (end - lowerBound(starts, Math.max(tailFrom, windowStarts[w])));
-        if (tf[w] > 0) {
-          df++;
-          firstMatch[w] = Math.min(firstMatch[w], starts[first] - windowStarts[w]);
-        }
+        df += tf[w] > 0 ? 1 : 0;
       }
       double idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       for (int w = 0; w < n; w++) {
         if (tf[w] > 0) {
           scores[w] += idf * tfw[w] * (K1 + 1) / (tfw[w] + K1 * (1 - B + B * lengths[w] / meanLength));
         }
-      }
-    }
-    // Overlapping windows that hold the same words tie; the one where they come earliest wins (by
-    // a margin far below any difference of words), since an answer follows the words that
-    // announce it ("Обеспечение исполнения контракта. <the clause>") and needs room after them.
-    for (int w = 0; w < n; w++) {
-      if (scores[w] > 0) {
-        scores[w] -= 1e-6 * firstMatch[w] / Math.max(1, windowEnds[w] - windowStarts[w]);
       }
     }
     return scores;
