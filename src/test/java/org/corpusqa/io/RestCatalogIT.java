@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.corpusqa.testing.PostgresServer;
-import org.corpusqa.testing.Processes;
 import org.corpusqa.testing.Processes.Result;
+import org.corpusqa.testing.Processes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,12 +59,7 @@ class RestCatalogIT {
             "CATALOG_JDBC_USER", db.user(), "CATALOG_JDBC_PASSWORD", db.password(),
             "CATALOG_WAREHOUSE", tmp.resolve("warehouse").toUri().toString(), "CATALOG_REST_PORT", String.valueOf(port)),
         ROOT, log);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!Files.readString(log).contains("Started Server")) {
-      assertThat(server.isAlive()).as(Files.readString(log)).isTrue();
-      assertThat(System.nanoTime()).as("the REST catalog did not start").isLessThan(deadline);
-      Thread.sleep(250);
-    }
+    Processes.awaitLog(server, log, "Started Server", "The REST catalog server", 120);
   }
 
   @AfterAll

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.s3a.S3AFileSystem;
-import org.corpusqa.testing.Processes;
 import org.corpusqa.testing.Processes.Result;
+import org.corpusqa.testing.Processes;
 import org.corpusqa.testing.SharedData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,12 +44,7 @@ class S3IT {
         "--server.port=0", "--com.adobe.testing.s3mock.httpPort=" + port,
         "--com.adobe.testing.s3mock.store.initial-buckets=corpus", "--server.address=127.0.0.1",
         "--com.adobe.testing.s3mock.store.root=" + tmp.resolve("s3root")), ROOT, log);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!Files.readString(log).contains("Started S3MockApplication")) {
-      assertThat(s3mock.isAlive()).as(Files.readString(log)).isTrue();
-      assertThat(System.nanoTime()).as("S3Mock did not start").isLessThan(deadline);
-      Thread.sleep(250);
-    }
+    Processes.awaitLog(s3mock, log, "Started S3MockApplication", "S3Mock", 120);
   }
 
   @AfterEach

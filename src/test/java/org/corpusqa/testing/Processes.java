@@ -67,6 +67,28 @@ public final class Processes {
     }
   }
 
+  /**
+   * Waits until a server started with {@link #start} writes {@code ready} to its log, failing with
+   * the log when the process dies or {@code seconds} pass first.
+   */
+  public static void awaitLog(Process server, Path log, String ready, String name, int seconds) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!Files.readString(log).contains(ready)) {
+      if (!server.isAlive()) {
+        throw new AssertionError(name + " stopped before it was ready: " + Files.readString(log));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(name + " was not ready after " + seconds + " s: " + Files.readString(log));
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   /** A Python 3 that can import torch (Debian's python3-torch), or null when there is none. */
   public static String pythonWithTorch() {
     for (String candidate : List.of("python3", "/usr/bin/python3")) {
