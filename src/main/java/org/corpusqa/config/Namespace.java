@@ -30,7 +30,8 @@ public record Namespace(String name) {
    * @param table the main table's name as given
    */
   public static Namespace of(String option, String table) {
-    String fromTable = parts(table).length == 2 ? parts(table)[0] : null;
+    String[] parts = parts(table);
+    String fromTable = parts.length == 2 ? parts[0] : null;
     if (option != null && fromTable != null && !option.equals(fromTable)) {
       throw new ConfigException("Cannot put the tables in namespace " + option + " and " + table
           + " in namespace " + fromTable + ": give the table's name without a namespace, or leave out --namespace");

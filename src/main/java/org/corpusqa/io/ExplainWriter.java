@@ -74,7 +74,6 @@ public final class ExplainWriter implements WindowObserver, AutoCloseable {
     if (!docIds.contains(docId)) {
       return;
     }
-    int[] tokens = work.windowTokens(index);
     try {
       json.writeStartObject();
       json.writeStringField("doc_id", docId);
@@ -82,8 +81,8 @@ public final class ExplainWriter implements WindowObserver, AutoCloseable {
       json.writeNumberField("window", index);
       json.writeBooleanField("skipped", true);
       json.writeNumberField("lexical_score", work.lexicalScore(index));
-      json.writeNumberField("start_char", work.context().starts()[tokens[0]]);
-      json.writeNumberField("end_char", work.context().ends()[tokens[1] - 1]);
+      json.writeNumberField("start_char", work.windowStartChar(index));
+      json.writeNumberField("end_char", work.windowEndChar(index));
       json.writeEndObject();
       lines++;
     } catch (IOException e) {

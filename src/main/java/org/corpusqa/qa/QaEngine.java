@@ -115,9 +115,8 @@ public final class QaEngine {
       int[] ends = new int[work.windowsToRead()];
       for (int w = 0, read = 0; w < work.windowCount(); w++) {
         if (!work.isSkipped(w)) {
-          int[] tokens = work.windowTokens(w);
-          starts[read] = context.starts()[tokens[0]];
-          ends[read++] = context.ends()[tokens[1] - 1];
+          starts[read] = work.windowStartChar(w);
+          ends[read++] = work.windowEndChar(w);
         }
       }
       plans.add(new WindowPlan(work.windowCount(), starts, ends));

@@ -60,10 +60,8 @@ public final class QuestionWork {
       int[] starts = new int[windowCount];
       int[] ends = new int[windowCount];
       for (int w = 0; w < windowCount; w++) {
-        int from = w * step;
-        int to = Math.min(from + capacity, n);
-        starts[w] = context.starts()[from];
-        ends[w] = context.ends()[to - 1];
+        starts[w] = windowStartChar(w);
+        ends[w] = windowEndChar(w);
       }
       LexicalIndex lexical = index != null ? index.get() : LexicalIndex.of(document.text());
       this.lexicalScores = lexical.scores(prepared.lexicalTerms(), starts, ends);
@@ -138,10 +136,24 @@ public final class QuestionWork {
     return lexicalScores == null ? Double.NaN : lexicalScores[index];
   }
 
-  /** Window {@code index}'s first context token and end (exclusive). */
-  public int[] windowTokens(int index) {
-    int from = index * step;
-    return new int[] {from, Math.min(from + capacity, context.size())};
+  /** Window {@code index}'s first context token. */
+  private int firstToken(int index) {
+    return index * step;
+  }
+
+  /** Window {@code index}'s end token (exclusive): the last ends at the document's end. */
+  private int endToken(int index) {
+    return Math.min(firstToken(index) + capacity, context.size());
+  }
+
+  /** The character where window {@code index}'s text starts. */
+  public int windowStartChar(int index) {
+    return context.starts()[firstToken(index)];
+  }
+
+  /** The character where window {@code index}'s text ends (exclusive). */
+  public int windowEndChar(int index) {
+    return context.ends()[endToken(index) - 1];
   }
 
   boolean hasMoreWindows() {
@@ -151,9 +163,7 @@ public final class QuestionWork {
   Window nextWindow() {
     int index = selected == null ? produced : selected[produced];
     produced++;
-    int from = index * step;
-    int to = Math.min(from + capacity, context.size());
-    return new Window(this, index, from, to);
+    return new Window(this, index, firstToken(index), endToken(index));
   }
 
   void accept(Window window, WindowDecoding decoding) {
