@@ -20,6 +20,16 @@ public record BenchCorpus(List<Document> documents, String source) {
     return new BenchCorpus(SyntheticCorpus.generate(documents, SYNTHETIC_SEED), "synthetic");
   }
 
+  /** The contexts of a SQuAD-format file, one document each (their questions are not used). */
+  public static BenchCorpus squadContexts(java.nio.file.Path file) {
+    List<Document> docs = new ArrayList<>();
+    for (org.corpusqa.eval.EvalContext c
+        : org.corpusqa.eval.EvalDataReader.read(file, org.corpusqa.eval.EvalInput.SQUAD).contexts()) {
+      docs.add(new Document(c.docId(), c.text()));
+    }
+    return new BenchCorpus(docs, file.toString());
+  }
+
   /**
    * The corpus's documents with an id and a non-blank text, read as {@code run} reads them (its
    * {@code doc_id} and {@code text} columns).

@@ -30,6 +30,7 @@ public final class BenchRun {
   private final BenchSettings settings;
   private final SparkJobBench sparkJob;
   private final Listener listener;
+  private final boolean hostOnly;
   private final Benchmark bench;
 
   private BenchRun(Builder builder) {
@@ -38,6 +39,7 @@ public final class BenchRun {
     this.settings = Objects.requireNonNull(builder.settings, "settings");
     this.sparkJob = builder.sparkJob;
     this.listener = builder.listener;
+    this.hostOnly = builder.hostOnly;
     this.bench = new Benchmark(models.model(), settings.queries(), settings.options(), settings.workers(),
         settings.seconds());
   }
@@ -51,6 +53,13 @@ public final class BenchRun {
     report.put("model", modelFigures());
     report.put("machine", machineFigures());
     report.put("corpus", corpusFigures());
+    if (hostOnly) {
+      section(report, "host", "host side (no model)", host());
+      if (!settings.heapDocs().isEmpty()) {
+        report.put("heap", heap());
+      }
+      return report;
+    }
     section(report, "model_alone", "model alone", modelAlone());
     Benchmark.EngineRun engineRun = bench.engine(docs());
     section(report, "engine", "engine", engine(engineRun));
@@ -131,6 +140,46 @@ public final class BenchRun {
     e.put("model_alone_same_batches_s", Benchmark.round(replaySeconds));
     e.put("engine_share_of_model_alone", Benchmark.round(replaySeconds / run.wallSeconds()));
     return e;
+  }
+
+  /**
+   * The host side alone: the engine with a forward pass that returns fixed logits instantly, so
+   * that what remains is what a GPU would wait for. Per core from wall time (the workers run side by
+   * side, one per core) and from the CPU time the worker threads used (steadier on a shared machine);
+   * each stage's seconds are summed over the workers. The answers' digest tells whether a change to
+   * the host code changed any answer on the same inputs.
+   */
+  private Map<String, Object> host() {
+    bench.hostOnly(docs()); // warm-up: class loading and the JIT, which would otherwise dominate
+    Benchmark.EngineRun run = bench.hostOnly(docs());
+    EngineStats s = run.stats();
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("documents", s.documents());
+    h.put("questions", s.questions());
+    h.put("windows", s.windows());
+    h.put("batches", s.batches());
+    h.put("wall_s", Benchmark.round(run.wallSeconds()));
+    h.put("cpu_s", Benchmark.round(run.cpuSeconds()));
+    h.put("windows_per_s", Benchmark.round(s.windows() / run.wallSeconds()));
+    h.put("windows_per_s_per_core", Benchmark.round(s.windows() / run.wallSeconds() / settings.workers()));
+    h.put("windows_per_cpu_s", Benchmark.round(s.windows() / run.cpuSeconds()));
+    Map<String, Object> stages = new LinkedHashMap<>();
+    stages.put("tokenize", s.tokenizeNanos());
+    stages.put("prefilter", s.prefilterNanos());
+    stages.put("windowing", s.windowNanos());
+    stages.put("tensors", s.tensorNanos());
+    stages.put("forward_none", s.forwardNanos());
+    stages.put("decode", s.decodeNanos());
+    Map<String, Object> seconds = new LinkedHashMap<>();
+    Map<String, Object> perWindow = new LinkedHashMap<>();
+    stages.forEach((stage, nanos) -> {
+      seconds.put(stage, Benchmark.round((Long) nanos / 1e9));
+      perWindow.put(stage, Benchmark.round((Long) nanos / 1e3 / Math.max(1, s.windows())));
+    });
+    h.put("stage_s", seconds);
+    h.put("stage_us_per_window", perWindow);
+    h.put("answers_sha256", Benchmark.answersSha256(run.results()));
+    return h;
   }
 
   /**
@@ -216,6 +265,7 @@ public final class BenchRun {
     private BenchSettings settings;
     private SparkJobBench sparkJob;
     private Listener listener = Listener.NONE;
+    private boolean hostOnly;
 
     private Builder() {}
 
@@ -241,6 +291,12 @@ public final class BenchRun {
 
     public Builder optListener(Listener listener) {
       this.listener = listener;
+      return this;
+    }
+
+    /** Measures the host side alone (no model runs), instead of the model, engine and job sections. */
+    public Builder optHostOnly(boolean hostOnly) {
+      this.hostOnly = hostOnly;
       return this;
     }
 

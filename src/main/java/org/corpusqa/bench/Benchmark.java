@@ -74,23 +74,43 @@ public final class Benchmark {
     return out;
   }
 
-  /** What one engine run gave: answers in (doc, query) order, counters, wall time, its batches. */
-  public record EngineRun(List<QaResult> results, EngineStats stats, double wallSeconds, List<List<WindowBatch>> batches) {}
+  /**
+   * What one engine run gave: answers in (doc, query) order, counters, wall time, the CPU seconds
+   * its worker threads used, its batches.
+   */
+  public record EngineRun(
+      List<QaResult> results, EngineStats stats, double wallSeconds, double cpuSeconds, List<List<WindowBatch>> batches) {}
 
   /** The engine over the documents, split among the workers; every batch is kept for a replay. */
   public EngineRun engine(List<Document> docs) {
+    return engine(docs, model::newForwardPass, true);
+  }
+
+  /**
+   * The engine with a forward pass that costs nothing ({@link FixedLogits}): what tokenizing,
+   * windowing, batching and decoding cost on their own. Batches are not kept.
+   */
+  public EngineRun hostOnly(List<Document> docs) {
+    return engine(docs, FixedLogits::new, false);
+  }
+
+  private EngineRun engine(List<Document> docs, java.util.function.Supplier<ForwardPass> forward, boolean keepBatches) {
     QaEngine engine = new QaEngine(model.tokenizer(), model.bundle().manifest().maxSeqLen(), options);
     List<PreparedQuery> prepared = engine.prepare(queries);
     List<List<Document>> parts = Workers.split(docs, workers, d -> d.text().length());
     long start = System.nanoTime();
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     List<Object[]> runs = Workers.run(workers, w -> {
+      long cpuStart = threads.getCurrentThreadCpuTime();
       List<WindowBatch> batches = new ArrayList<>();
       List<QaResult> results = new ArrayList<>();
-      try (ForwardPass pass = model.newForwardPass()) {
+      try (ForwardPass pass = forward.get()) {
         ForwardPass recording = new ForwardPass() {
           @Override
           public BatchLogits forward(WindowBatch batch) {
-            batches.add(batch);
+            if (keepBatches) {
+              batches.add(batch);
+            }
             return pass.forward(batch);
           }
 
@@ -99,14 +119,16 @@ public final class Benchmark {
         };
         var stream = engine.answer(parts.get(w).iterator(), prepared, recording, WindowObserver.NONE);
         stream.forEachRemaining(results::add);
-        return new Object[] {results, stream.stats(), batches};
+        return new Object[] {results, stream.stats(), batches, threads.getCurrentThreadCpuTime() - cpuStart};
       }
     });
     double wall = (System.nanoTime() - start) / 1e9;
     List<QaResult> results = new ArrayList<>();
     EngineStats total = new EngineStats();
     List<List<WindowBatch>> batches = new ArrayList<>();
+    long cpuNanos = 0;
     for (Object[] run : runs) {
+      cpuNanos += (Long) run[3];
       @SuppressWarnings("unchecked") List<QaResult> r = (List<QaResult>) run[0];
       @SuppressWarnings("unchecked") List<WindowBatch> b = (List<WindowBatch>) run[2];
       results.addAll(r);
@@ -114,7 +136,7 @@ public final class Benchmark {
       batches.add(b);
     }
     results.sort(Comparator.comparing(QaResult::docId).thenComparing(r -> r.query().id()));
-    return new EngineRun(results, total, wall, batches);
+    return new EngineRun(results, total, wall, cpuNanos / 1e9, batches);
   }
 
   /** The model alone on exactly the engine run's batches: the ceiling the engine is held to. */
@@ -143,6 +165,23 @@ public final class Benchmark {
       }
     }
     return reference.isEmpty() ? 1.0 : (double) same / reference.size();
+  }
+
+  /**
+   * A digest of every answer (document, query, rank, span, score to 6 significant digits): two runs
+   * on the same inputs and logits answered identically when their digests are equal.
+   */
+  public static String answersSha256(List<QaResult> results) {
+    StringBuilder all = new StringBuilder();
+    for (QaResult r : results) {
+      all.append(r.docId()).append('\u0001').append(r.query().id());
+      for (Answer a : r.answers()) {
+        all.append('\u0001').append(a.rank()).append(':').append(a.startChar()).append('-').append(a.endChar())
+            .append(':').append(a.score() == null ? "null" : String.format(java.util.Locale.ROOT, "%.6g", a.score()));
+      }
+      all.append('\n');
+    }
+    return org.corpusqa.digest.Sha256.of(all.toString());
   }
 
   /** Rounded to 3 decimals, as every figure of the report. */

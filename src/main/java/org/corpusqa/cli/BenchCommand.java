@@ -44,6 +44,10 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--corpus", description = "Corpus path or URI (read with --input-format).")
     String path;
 
+    @Option(names = "--squad",
+        description = "Documents: the contexts of a SQuAD-format file (XQuAD, say), one document each.")
+    Path squad;
+
     @Option(names = "--synthetic", defaultValue = "30",
         description = "Generate this many contract-like documents of mixed lengths (default: ${DEFAULT-VALUE}).")
     int synthetic = 30;
@@ -73,6 +77,11 @@ class BenchCommand implements Callable<Integer> {
       description = "Also measure the heap a stream of this many short documents retains, e.g. 1000,100000.")
   List<Integer> heapDocs = new ArrayList<>();
 
+  @Option(names = "--forward", defaultValue = "model",
+      description = "model: run the model; none: a no-op that returns fixed logits instantly, to measure the host"
+          + " side alone (tokenizing, windowing, tensors, decoding); only the host and heap sections (default: ${DEFAULT-VALUE}).")
+  String forward;
+
   @Option(names = "--skip-spark", description = "Leave out the Spark job measurement.")
   boolean skipSpark;
 
@@ -86,6 +95,7 @@ class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     BenchSettings settings = settings();
+    boolean hostOnly = hostOnly();
     Path scratch = Files.createTempDirectory("corpus-qa-bench");
     SparkSession spark = Sessions.create("corpus-qa bench", scratch.resolve("warehouse").toString());
     try {
@@ -93,8 +103,9 @@ class BenchCommand implements Callable<Integer> {
           .setModels(BenchModels.load(model, referenceModel, spark.sparkContext().hadoopConfiguration()))
           .setCorpus(benchCorpus(spark))
           .setSettings(settings)
-          .optListener(BenchCommand::print);
-      if (!skipSpark) {
+          .optListener(BenchCommand::print)
+          .optHostOnly(hostOnly);
+      if (!skipSpark && !hostOnly) {
         bench.optSparkJob(new SparkJobBench(spark, model, scratch));
       }
       write(bench.build().run());
@@ -102,6 +113,14 @@ class BenchCommand implements Callable<Integer> {
     } finally {
       spark.stop();
     }
+  }
+
+  private boolean hostOnly() {
+    return switch (forward) {
+      case "model" -> false;
+      case "none" -> true;
+      default -> throw new ConfigException("Cannot bench: --forward must be model or none, got: " + forward);
+    };
   }
 
   private BenchSettings settings() {
@@ -115,6 +134,9 @@ class BenchCommand implements Callable<Integer> {
   }
 
   private BenchCorpus benchCorpus(SparkSession spark) {
+    if (corpus.squad != null) {
+      return BenchCorpus.squadContexts(corpus.squad);
+    }
     return corpus.path == null
         ? BenchCorpus.synthetic(corpus.synthetic)
         : BenchCorpus.read(spark, corpus.path, inputFormat);

@@ -64,11 +64,13 @@ public final class AnswerStream implements Iterator<QaResult> {
   }
 
   private void gatherWindows() {
+    long t0 = System.nanoTime();
+    long tokenizing = stats.tokenizeNanos + stats.prefilterNanos;
     while (pending.size() < options.lookaheadWindows()) {
       QuestionWork work = producing.peek();
       if (work == null) {
         if (!documents.hasNext()) {
-          return;
+          break;
         }
         admit(documents.next());
         continue;
@@ -79,6 +81,8 @@ public final class AnswerStream implements Iterator<QaResult> {
       }
     }
     stats.peakPendingWindows = Math.max(stats.peakPendingWindows, pending.size());
+    // Admitting a document tokenizes it (and scores its windows): that time is counted there.
+    stats.windowNanos += System.nanoTime() - t0 - (stats.tokenizeNanos + stats.prefilterNanos - tokenizing);
   }
 
   private void admit(QaEngine.Request request) {
@@ -123,7 +127,9 @@ public final class AnswerStream implements Iterator<QaResult> {
     if (pending.isEmpty()) {
       return;
     }
+    long t0 = System.nanoTime();
     pending.sort(Comparator.comparingInt(Window::length));
+    stats.windowNanos += System.nanoTime() - t0;
     int from = 0;
     while (from < pending.size()) {
       int to = from + 1;
@@ -147,8 +153,10 @@ public final class AnswerStream implements Iterator<QaResult> {
    * same way (a GPU's free memory is only known by trying).
    */
   private void runBatch(List<Window> windows) {
+    long tBatch = System.nanoTime();
     WindowBatch batch = new WindowBatch(List.copyOf(windows), engine.tokenizer().padTokenId());
     long t0 = System.nanoTime();
+    stats.tensorNanos += t0 - tBatch;
     BatchLogits logits;
     try {
       logits = model.forward(batch);

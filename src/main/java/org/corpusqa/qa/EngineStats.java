@@ -14,6 +14,10 @@ public final class EngineStats {
   long tokenizeNanos;
   long forwardNanos;
   long decodeNanos;
+  /** Cutting windows from tokenized documents, sorting them by length and cutting batches. */
+  long windowNanos;
+  /** Building a batch's input arrays (ids, types, mask) from its windows. */
+  long tensorNanos;
   /** Windows that a query's prefilter left out, never sent to the model. */
   long windowsSkipped;
   /** Analysing documents and scoring their windows for the prefilter. */
@@ -74,6 +78,14 @@ public final class EngineStats {
     return decodeNanos;
   }
 
+  public long windowNanos() {
+    return windowNanos;
+  }
+
+  public long tensorNanos() {
+    return tensorNanos;
+  }
+
   /** Adds another stream's counters (and time) to these, for several streams run side by side. */
   public void add(EngineStats other) {
     documents += other.documents;
@@ -88,6 +100,8 @@ public final class EngineStats {
     tokenizeNanos += other.tokenizeNanos;
     forwardNanos += other.forwardNanos;
     decodeNanos += other.decodeNanos;
+    windowNanos += other.windowNanos;
+    tensorNanos += other.tensorNanos;
     windowsSkipped += other.windowsSkipped;
     prefilterNanos += other.prefilterNanos;
   }

@@ -74,4 +74,44 @@ class BenchIT {
     assertThat(report.get("heap")).hasSize(2);
     assertThat(report.at("/heap/1/results").asInt()).isEqualTo(4000);
   }
+
+  /**
+   * {@code bench --forward none}: only the host side is measured, its stages add up, and its answers
+   * (fixed logits, so they depend only on the host code) are those the engine gave before the host
+   * side was made faster: the digest was recorded then, on the same corpus, tokenizer and logits.
+   */
+  @Test
+  void measuresTheHostSideAloneWithAnswersAsBefore() throws Exception {
+    Path out = tmp.resolve("host.json");
+    Result run = Processes.run(List.of(ROOT.resolve("jobs/corpus-qa").toString(), "--master", "local[2]", "bench",
+        "--model", "src/test/resources/models/tiny-distilbert", "--forward", "none", "--workers", "2",
+        "--synthetic", "9", "--skip-spark", "--out", out.toString()), Map.of(), ROOT, 900);
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    assertThat(run.stdout()).contains("host side (no model): ").doesNotContain("model alone: ");
+    JsonNode report = new ObjectMapper().readTree(out.toFile());
+    System.out.println(report.toPrettyString());
+    assertThat(report.has("model_alone")).isFalse();
+    assertThat(report.has("engine")).isFalse();
+    JsonNode host = report.get("host");
+    assertThat(host.get("documents").asInt()).isEqualTo(9);
+    assertThat(host.get("questions").asInt()).isEqualTo(18);
+    assertThat(host.get("windows").asInt()).isGreaterThan(18);
+    assertThat(host.get("windows_per_s_per_core").asDouble())
+        .isCloseTo(host.get("windows_per_s").asDouble() / 2, org.assertj.core.data.Percentage.withPercentage(1));
+    JsonNode stages = host.get("stage_s");
+    assertThat(stages.fieldNames()).toIterable()
+        .containsExactly("tokenize", "prefilter", "windowing", "tensors", "forward_none", "decode");
+    double busy = 0;
+    for (JsonNode seconds : stages) {
+      assertThat(seconds.asDouble()).isNotNegative();
+      busy += seconds.asDouble();
+    }
+    // Stages are timed inside the two workers: together at most their wall time each, plus rounding.
+    assertThat(busy).isPositive().isLessThanOrEqualTo(2 * host.get("wall_s").asDouble() + 0.01);
+    assertThat(host.get("answers_sha256").asText()).isEqualTo(ANSWERS_BEFORE_HOST_WORK);
+  }
+
+  /** {@code bench --forward none --synthetic 9} on tiny-distilbert, measured at commit ecd879a's engine. */
+  private static final String ANSWERS_BEFORE_HOST_WORK =
+      "00d8de2211f300b8ea86b6cf9896cb23ca1bee8ec8fc9044b6e98cf76bf1ccec";
 }
