@@ -24,6 +24,7 @@ public final class AnswerStream implements Iterator<QaResult> {
   private final ArrayDeque<QaResult> ready = new ArrayDeque<>();
   private final List<Window> pending = new ArrayList<>();
   private final EngineStats stats = new EngineStats();
+  private final SpanDecoder decoder = new SpanDecoder();
   /** The batch token budget; lowered for the rest of the stream when the device runs out of memory. */
   private int tokenBudget;
 
@@ -199,7 +200,7 @@ public final class AnswerStream implements Iterator<QaResult> {
       int rowOffset = row * batch.paddedLength();
       DecodingSettings settings = window.work().query().settings();
       WindowDecoding decoding =
-          SpanDecoder.decode(
+          decoder.decode(
               logits.start(),
               logits.end(),
               rowOffset,

@@ -12,7 +12,12 @@ final class SpanDecoder {
   /** The position whose start and end probabilities give the no-answer score. */
   static final int NULL_POSITION = 0;
 
-  private SpanDecoder() {}
+  // Reused from window to window: one decoder serves one stream (one thread).
+  private double[] pStart = new double[0];
+  private double[] pEnd = new double[0];
+  /** For each start, the highest end probability among the ends a span from it may take. */
+  private double[] bestEndFrom = new double[0];
+  private int[] candidates = new int[0];
 
   /**
    * @param start start logits of a batch, row-major
@@ -21,7 +26,7 @@ final class SpanDecoder {
    * @param contextStart position of the first context token in the window
    * @param contextLength number of context tokens in the window
    */
-  static WindowDecoding decode(
+  WindowDecoding decode(
       float[] start,
       float[] end,
       int rowOffset,
@@ -29,10 +34,20 @@ final class SpanDecoder {
       int contextLength,
       int maxAnswerLen,
       int topK) {
-    double[] pStart = softmax(start, rowOffset, contextStart, contextLength);
-    double[] pEnd = softmax(end, rowOffset, contextStart, contextLength);
+    if (pStart.length < contextLength + 1) {
+      int size = Math.max(contextLength + 1, 2 * pStart.length);
+      pStart = new double[size];
+      pEnd = new double[size];
+      bestEndFrom = new double[size];
+      candidates = new int[size];
+    }
+    boolean finite = softmax(start, rowOffset, contextStart, contextLength, pStart)
+        & softmax(end, rowOffset, contextStart, contextLength, pEnd);
     // Index 0 of pStart / pEnd is the null position, index 1 + i is context token i.
     double nullScore = pStart[0] * pEnd[0];
+    if (finite) {
+      slidingMax(pEnd, contextLength, maxAnswerLen);
+    }
 
     int[] bestStart = new int[topK];
     int[] bestEnd = new int[topK];
@@ -40,6 +55,11 @@ final class SpanDecoder {
     int kept = 0;
     for (int s = 0; s < contextLength; s++) {
       double ps = pStart[1 + s];
+      // No span from s can beat the worst kept one: ps * pe <= ps * max(pe), rounding included,
+      // and a span scoring no more than the worst kept is never taken, so skipping s changes nothing.
+      if (kept == topK && finite && ps * bestEndFrom[s] <= bestScore[kept - 1]) {
+        continue;
+      }
       int lastEnd = Math.min(contextLength, s + maxAnswerLen);
       for (int e = s; e < lastEnd; e++) {
         double score = ps * pEnd[1 + e];
@@ -67,27 +87,53 @@ final class SpanDecoder {
   }
 
   /**
-   * Softmax over the null position and the context tokens; the masked positions would get
-   * {@code exp(-10000 - max)}, which is 0 in floating point, so leaving them out is exact.
+   * {@code bestEndFrom[s]} = the highest of {@code p[1 + e]} for e in [s, s + maxAnswerLen), clipped
+   * to the context: a monotone queue of candidate ends, each pushed and popped once.
    */
-  private static double[] softmax(float[] logits, int rowOffset, int contextStart, int contextLength) {
-    double[] p = new double[contextLength + 1];
+  private void slidingMax(double[] p, int contextLength, int maxAnswerLen) {
+    int head = 0;
+    int tail = 0;
+    int nextEnd = 0;
+    for (int s = 0; s < contextLength; s++) {
+      int lastEnd = Math.min(contextLength, s + maxAnswerLen);
+      for (; nextEnd < lastEnd; nextEnd++) {
+        while (tail > head && p[1 + candidates[tail - 1]] <= p[1 + nextEnd]) {
+          tail--;
+        }
+        candidates[tail++] = nextEnd;
+      }
+      while (candidates[head] < s) {
+        head++;
+      }
+      bestEndFrom[s] = p[1 + candidates[head]];
+    }
+  }
+
+  /**
+   * Softmax over the null position and the context tokens, into {@code p}; the masked positions
+   * would get {@code exp(-10000 - max)}, which is 0 in floating point, so leaving them out is exact.
+   *
+   * @return whether every probability is a number (logits with NaN or infinities are decoded
+   *     without the bound that skips starts)
+   */
+  private static boolean softmax(float[] logits, int rowOffset, int contextStart, int contextLength, double[] p) {
+    int n = contextLength + 1;
     p[0] = logits[rowOffset + NULL_POSITION];
     for (int i = 0; i < contextLength; i++) {
       p[1 + i] = logits[rowOffset + contextStart + i];
     }
     double max = Double.NEGATIVE_INFINITY;
-    for (double v : p) {
-      max = Math.max(max, v);
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, p[i]);
     }
     double sum = 0;
-    for (int i = 0; i < p.length; i++) {
+    for (int i = 0; i < n; i++) {
       p[i] = Math.exp(p[i] - max);
       sum += p[i];
     }
-    for (int i = 0; i < p.length; i++) {
+    for (int i = 0; i < n; i++) {
       p[i] /= sum;
     }
-    return p;
+    return Double.isFinite(sum) && sum > 0;
   }
 }
