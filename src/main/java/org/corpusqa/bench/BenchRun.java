@@ -163,7 +163,7 @@ public final class BenchRun {
     h.put("windows_per_s", Benchmark.round(s.windows() / run.wallSeconds()));
     h.put("windows_per_s_per_core", Benchmark.round(s.windows() / run.wallSeconds() / settings.workers()));
     h.put("windows_per_cpu_s", Benchmark.round(s.windows() / run.cpuSeconds()));
-    Map<String, Object> stages = new LinkedHashMap<>();
+    Map<String, Long> stages = new LinkedHashMap<>();
     stages.put("tokenize", s.tokenizeNanos());
     stages.put("prefilter", s.prefilterNanos());
     stages.put("windowing", s.windowNanos());
@@ -173,8 +173,8 @@ public final class BenchRun {
     Map<String, Object> seconds = new LinkedHashMap<>();
     Map<String, Object> perWindow = new LinkedHashMap<>();
     stages.forEach((stage, nanos) -> {
-      seconds.put(stage, Benchmark.round((Long) nanos / 1e9));
-      perWindow.put(stage, Benchmark.round((Long) nanos / 1e3 / Math.max(1, s.windows())));
+      seconds.put(stage, Benchmark.round(nanos / 1e9));
+      perWindow.put(stage, Benchmark.round(nanos / 1e3 / Math.max(1, s.windows())));
     });
     h.put("stage_s", seconds);
     h.put("stage_us_per_window", perWindow);
