@@ -38,7 +38,7 @@ class ArchitectureTest {
       "io", Set.of("config", "eval", "qa", "digest"),
       "executor", Set.of("io", "model", "qa", "config", "digest"),
       "job", Set.of("executor", "io", "model", "eval", "config", "qa", "digest"),
-      "bench", Set.of("job", "io", "model", "config", "qa", "digest"),
+      "bench", Set.of("job", "io", "model", "eval", "config", "qa", "digest"),
       "cli", Set.of("bench", "job", "executor", "io", "model", "eval", "config", "qa", "digest"));
 
   /** Package -> (used package -> the first file that uses it). */

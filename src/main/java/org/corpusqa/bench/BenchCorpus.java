@@ -1,5 +1,6 @@
 package org.corpusqa.bench;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -7,6 +8,9 @@ import org.apache.spark.sql.SparkSession;
 import org.corpusqa.config.ConfigException;
 import org.corpusqa.config.InputFormat;
 import org.corpusqa.config.InputSlice;
+import org.corpusqa.eval.EvalContext;
+import org.corpusqa.eval.EvalDataReader;
+import org.corpusqa.eval.EvalInput;
 import org.corpusqa.io.CorpusSource;
 import org.corpusqa.io.UnreadableFile;
 import org.corpusqa.qa.Document;
@@ -21,10 +25,9 @@ public record BenchCorpus(List<Document> documents, String source) {
   }
 
   /** The contexts of a SQuAD-format file, one document each (their questions are not used). */
-  public static BenchCorpus squadContexts(java.nio.file.Path file) {
+  public static BenchCorpus squadContexts(Path file) {
     List<Document> docs = new ArrayList<>();
-    for (org.corpusqa.eval.EvalContext c
-        : org.corpusqa.eval.EvalDataReader.read(file, org.corpusqa.eval.EvalInput.SQUAD).contexts()) {
+    for (EvalContext c : EvalDataReader.read(file, EvalInput.SQUAD).contexts()) {
       docs.add(new Document(c.docId(), c.text()));
     }
     return new BenchCorpus(docs, file.toString());
