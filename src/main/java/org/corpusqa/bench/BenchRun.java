@@ -137,6 +137,9 @@ public final class BenchRun {
     e.put("time_share_tokenize", Benchmark.round(s.tokenizeNanos() / 1e9 / busy));
     e.put("time_share_forward", Benchmark.round(s.forwardNanos() / 1e9 / busy));
     e.put("time_share_decode", Benchmark.round(s.decodeNanos() / 1e9 / busy));
+    e.put("overlap", settings.options().overlap().name().toLowerCase(java.util.Locale.ROOT));
+    // With overlap, the time the task's thread had nothing to do but wait for the model.
+    e.put("host_waited_for_model_s", Benchmark.round(s.forwardWaitNanos() / 1e9));
     e.put("model_alone_same_batches_s", Benchmark.round(replaySeconds));
     e.put("engine_share_of_model_alone", Benchmark.round(replaySeconds / run.wallSeconds()));
     return e;

@@ -36,7 +36,7 @@ public final class Benchmark {
   public Benchmark(QaModel model, List<Query> queries, EngineOptions options, int workers, double seconds) {
     this.model = model;
     this.queries = queries;
-    this.options = options;
+    this.options = options.forDevice(false); // the bench runs its models on the CPU
     this.workers = workers;
     this.seconds = seconds;
   }

@@ -6,16 +6,38 @@ import picocli.CommandLine.Option;
 
 /** How the engine batches windows, for every command that runs the model. */
 final class BatchingOptions {
-  @Option(names = "--max-batch-tokens", defaultValue = "" + EngineOptions.DEFAULT_MAX_BATCH_TOKENS,
-      description = "Cap on rows x padded length of a model batch (default: ${DEFAULT-VALUE}).")
-  int maxBatchTokens;
+  @Option(names = "--max-batch-tokens", defaultValue = "auto",
+      description = "Cap on rows x padded length of a model batch; auto: " + EngineOptions.DEFAULT_MAX_BATCH_TOKENS
+          + " on the CPU, " + EngineOptions.DEFAULT_GPU_MAX_BATCH_TOKENS + " on a GPU (default: ${DEFAULT-VALUE}).")
+  String maxBatchTokens;
+
+  @Option(names = "--overlap", defaultValue = "auto",
+      description = "Run the model on a thread of its own while the task tokenizes and decodes: auto (on"
+          + " for a GPU, off on the CPU), on or off (default: ${DEFAULT-VALUE}).")
+  String overlap;
 
   EngineOptions engineOptions() {
-    try {
-      return new EngineOptions(maxBatchTokens, EngineOptions.DEFAULTS.maxBatchRows(),
-          EngineOptions.DEFAULTS.lookaheadWindows());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage() + "; check --max-batch-tokens");
+    int tokens;
+    if ("auto".equals(maxBatchTokens)) {
+      tokens = EngineOptions.AUTO_TOKENS;
+    } else {
+      try {
+        tokens = Integer.parseInt(maxBatchTokens);
+      } catch (NumberFormatException e) {
+        tokens = -1;
+      }
+      if (tokens < 1) {
+        throw new ConfigException(
+            "Cannot batch: --max-batch-tokens must be a positive number or auto, got: " + maxBatchTokens);
+      }
     }
+    EngineOptions.Overlap mode = switch (overlap) {
+      case "auto" -> EngineOptions.Overlap.AUTO;
+      case "on" -> EngineOptions.Overlap.ON;
+      case "off" -> EngineOptions.Overlap.OFF;
+      default -> throw new ConfigException("Cannot batch: --overlap must be auto, on or off, got: " + overlap);
+    };
+    return new EngineOptions(tokens, EngineOptions.DEFAULTS.maxBatchRows(), EngineOptions.DEFAULTS.lookaheadWindows(),
+        mode);
   }
 }

@@ -125,7 +125,8 @@ class BenchCommand implements Callable<Integer> {
 
   private BenchSettings settings() {
     List<Query> parsedQueries = QueriesFile.read(queries);
-    EngineOptions options = batching.engineOptions();
+    // The bench runs its models on the CPU.
+    EngineOptions options = batching.engineOptions().forDevice(false);
     int threads = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
     if (threads < 1 || seconds <= 0) {
       throw new ConfigException("Cannot bench: --workers and --seconds must be positive, got: " + threads + ", " + seconds);

@@ -1,5 +1,6 @@
 package org.corpusqa.executor;
 
+import ai.djl.Device;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -43,22 +44,16 @@ public final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> 
     TaskContext context = TaskContext.get();
     ModelCache.configureEngine(context == null ? 1 : context.cpus());
     ModelBundle bundle = VerifiedBundles.get(task);
-    QaModel model = ModelCache.get(bundle, TaskDevice.of(context));
-    QaEngine engine = new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), task.engineOptions());
+    Device device = TaskDevice.of(context);
+    QaModel model = ModelCache.get(bundle, device);
+    QaEngine engine = new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(),
+        task.engineOptions().forDevice(device.isGpu()));
+    List<PreparedQuery> queries = task.queries().isEmpty() ? List.of() : engine.prepare(task.queries());
+    TaskRows input = new TaskRows(task, engine, queries);
     ExplainWriter explain = explainWriter(context);
     // Created after the explain writer, whose constructor may fail, so the predictor cannot leak.
     ForwardPass forward = model.newForwardPass();
-    if (context != null) {
-      context.addTaskCompletionListener((TaskContext done) -> {
-        forward.close();
-        if (explain != null) {
-          explain.close();
-        }
-      });
-    }
     WindowObserver observer = explain == null ? WindowObserver.NONE : explain;
-    List<PreparedQuery> queries = task.queries().isEmpty() ? List.of() : engine.prepare(task.queries());
-    TaskRows input = new TaskRows(task, engine, queries);
     Iterator<Row> counted = new MappedIterator<>(rows, row -> {
       documents.add(1);
       return row;
@@ -66,6 +61,16 @@ public final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> 
     AnswerStream stream = task.questions() == AnswerTask.Questions.ALL_QUERIES
         ? engine.answer(new MappedIterator<>(counted, input::document), queries, forward, observer)
         : engine.answerEach(new MappedIterator<>(counted, input::documentQuestions), forward, observer);
+    if (context != null) {
+      context.addTaskCompletionListener((TaskContext done) -> {
+        // The stream's forward thread first: the forward pass must not close under a running batch.
+        stream.close();
+        forward.close();
+        if (explain != null) {
+          explain.close();
+        }
+      });
+    }
     return new ResultRows(stream, task, windows, explain);
   }
 

@@ -6,14 +6,28 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * The engine's loop for one stream of documents: gathers up to {@code lookahead} windows across
  * documents and questions, sorts them by length so that batches need little padding, cuts batches
  * under the token budget, runs the model, decodes each window, and hands out each (document,
  * question) result once its last window is decoded.
+ *
+ * <p>With {@link EngineOptions.Overlap#ON} the model runs on a {@link ForwardThread}: batches are
+ * submitted up to {@value #BATCHES_IN_FLIGHT} ahead and decoded in the order they were cut, and
+ * while they run this thread gathers and tokenizes the next documents. Everything but the forward
+ * pass stays on this thread, so the documents' iterator (Spark's) and the results are touched by one
+ * thread only, and the batches and their logits are the same as without overlap.
  */
-public final class AnswerStream implements Iterator<QaResult> {
+public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
+  /**
+   * One batch running and one waiting: the device never waits for this thread to cut the next, and
+   * no more than two batches' inputs and logits are held beyond the lookahead.
+   */
+  static final int BATCHES_IN_FLIGHT = 2;
+
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnswerStream.class);
   private final QaEngine engine;
   private final Iterator<QaEngine.Request> documents;
@@ -25,6 +39,9 @@ public final class AnswerStream implements Iterator<QaResult> {
   private final List<Window> pending = new ArrayList<>();
   private final EngineStats stats = new EngineStats();
   private final SpanDecoder decoder = new SpanDecoder();
+  /** Null when forward passes run on this thread. */
+  private final ForwardThread forwardThread;
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   /** The batch token budget; lowered for the rest of the stream when the device runs out of memory. */
   private int tokenBudget;
 
@@ -34,12 +51,32 @@ public final class AnswerStream implements Iterator<QaResult> {
     this.documents = documents;
     this.model = model;
     this.observer = observer;
-    this.options = engine.options();
+    // Callers that know the device resolve its choices first; the CPU's are the safe ones.
+    this.options = engine.options().forDevice(false);
     this.tokenBudget = options.maxBatchTokens();
+    this.forwardThread = options.overlap() == EngineOptions.Overlap.ON ? new ForwardThread(model) : null;
   }
 
+  /** A batch handed to the forward thread, with the windows it was cut from, for retries. */
+  private record InFlight(List<Window> windows, WindowBatch batch, Future<BatchLogits> logits) {}
+
   public EngineStats stats() {
+    if (forwardThread != null) {
+      // Every forward pass of an overlapped stream, retries included, runs on its thread.
+      stats.forwardNanos = forwardThread.forwardNanos();
+    }
     return stats;
+  }
+
+  /**
+   * Stops the forward thread, if any, once its running batch ends; the stream closes itself when it
+   * is drained. Call it before closing the forward pass of a stream that may not have been drained.
+   */
+  @Override
+  public void close() {
+    if (forwardThread != null) {
+      forwardThread.close();
+    }
   }
 
   /** The batch token budget now: the configured one, or less after the device ran out of memory. */
@@ -49,11 +86,18 @@ public final class AnswerStream implements Iterator<QaResult> {
 
   @Override
   public boolean hasNext() {
-    while (ready.isEmpty() && (documents.hasNext() || !producing.isEmpty())) {
-      gatherWindows();
-      runPending();
+    while (ready.isEmpty()) {
+      if (documents.hasNext() || !producing.isEmpty()) {
+        gatherWindows();
+        runPending();
+      } else if (!inFlight.isEmpty()) {
+        completeOldest();
+      } else {
+        close();
+        return false;
+      }
     }
-    return !ready.isEmpty();
+    return true;
   }
 
   @Override
@@ -140,57 +184,118 @@ public final class AnswerStream implements Iterator<QaResult> {
           && (long) (to - from + 1) * pending.get(to).length() <= tokenBudget) {
         to++;
       }
-      runBatch(pending.subList(from, to));
+      dispatch(List.copyOf(pending.subList(from, to)));
       from = to;
     }
     pending.clear();
   }
 
-  /**
-   * Runs one batch; when the model fails on it, runs each half on its own, down to single windows,
-   * so that only a window the model cannot run at all fails, and only its (document, question).
-   * When the failure is the device running out of memory, the token budget also drops to half of
-   * this batch's padded tokens for the rest of the stream, so that later batches do not fail the
-   * same way (a GPU's free memory is only known by trying).
-   */
-  private void runBatch(List<Window> windows) {
-    long tBatch = System.nanoTime();
-    WindowBatch batch = new WindowBatch(List.copyOf(windows), engine.tokenizer().padTokenId());
-    long t0 = System.nanoTime();
-    stats.tensorNanos += t0 - tBatch;
-    BatchLogits logits;
-    try {
-      logits = model.forward(batch);
-    } catch (RuntimeException e) {
-      stats.forwardNanos += System.nanoTime() - t0;
-      stats.failedBatches++;
-      if (OutOfMemory.isDeviceOutOfMemory(e)) {
-        stats.outOfMemoryBatches++;
-        long padded = (long) batch.rows() * batch.paddedLength();
-        int lowered = (int) Math.max(batch.paddedLength(), padded / 2);
-        if (lowered < tokenBudget) {
-          LOG.warn("Out of device memory on a batch of {} windows x {} tokens; token budget {} -> {}",
-              batch.rows(), batch.paddedLength(), tokenBudget, lowered);
-          tokenBudget = lowered;
-        }
-      }
-      if (windows.size() > 1) {
-        int half = windows.size() / 2;
-        runBatch(windows.subList(0, half));
-        runBatch(windows.subList(half, windows.size()));
-      } else {
-        Window window = windows.get(0);
-        QuestionWork work = window.work();
-        work.fail(Failure.of(Failure.Kind.MODEL_FAILED, e,
-            "model failed on window " + window.index() + " of " + window.length() + " tokens"));
-        if (work.isComplete()) {
-          ready.add(work.finish());
-        }
-      }
+  /** Runs a batch now, or hands it to the forward thread once fewer than the most are in flight. */
+  private void dispatch(List<Window> windows) {
+    if (forwardThread == null) {
+      runBatch(windows);
       return;
     }
+    while (inFlight.size() >= BATCHES_IN_FLIGHT) {
+      completeOldest();
+    }
+    WindowBatch batch = build(windows);
+    inFlight.add(new InFlight(windows, batch, forwardThread.submit(batch)));
+  }
+
+  /** Waits for the oldest batch in flight and decodes it, or retries it in halves if it failed. */
+  private void completeOldest() {
+    InFlight batch = inFlight.poll();
+    BatchLogits logits;
+    try {
+      logits = await(batch.logits());
+    } catch (RuntimeException e) {
+      retry(batch.windows(), batch.batch(), e);
+      return;
+    }
+    decode(batch.batch(), logits);
+  }
+
+  private BatchLogits await(Future<BatchLogits> logits) {
+    long t0 = System.nanoTime();
+    try {
+      return logits.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the model", e);
+    } catch (ExecutionException e) {
+      // The forward pass's own exception, so that out-of-memory and model failures read as without overlap.
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("Model forward pass failed", e.getCause());
+    } finally {
+      stats.forwardWaitNanos += System.nanoTime() - t0;
+    }
+  }
+
+  private WindowBatch build(List<Window> windows) {
+    long t0 = System.nanoTime();
+    WindowBatch batch = new WindowBatch(List.copyOf(windows), engine.tokenizer().padTokenId());
+    stats.tensorNanos += System.nanoTime() - t0;
+    return batch;
+  }
+
+  /** Runs one batch and decodes it, waiting for it to run; {@link #retry} when the model fails on it. */
+  private void runBatch(List<Window> windows) {
+    WindowBatch batch = build(windows);
+    long t0 = System.nanoTime();
+    BatchLogits logits;
+    try {
+      logits = forwardThread == null ? model.forward(batch) : await(forwardThread.submit(batch));
+    } catch (RuntimeException e) {
+      stats.forwardNanos += System.nanoTime() - t0;
+      retry(windows, batch, e);
+      return;
+    }
+    stats.forwardNanos += System.nanoTime() - t0;
+    decode(batch, logits);
+  }
+
+  /**
+   * After the model failed on a batch, runs each half on its own, down to single windows, so that
+   * only a window the model cannot run at all fails, and only its (document, question). When the
+   * failure is the device running out of memory, the token budget also drops to half of this
+   * batch's padded tokens for the rest of the stream, so that later batches do not fail the same
+   * way (a GPU's free memory is only known by trying).
+   */
+  private void retry(List<Window> windows, WindowBatch batch, RuntimeException e) {
+    stats.failedBatches++;
+    if (OutOfMemory.isDeviceOutOfMemory(e)) {
+      stats.outOfMemoryBatches++;
+      long padded = (long) batch.rows() * batch.paddedLength();
+      int lowered = (int) Math.max(batch.paddedLength(), padded / 2);
+      if (lowered < tokenBudget) {
+        LOG.warn("Out of device memory on a batch of {} windows x {} tokens; token budget {} -> {}",
+            batch.rows(), batch.paddedLength(), tokenBudget, lowered);
+        tokenBudget = lowered;
+      }
+    }
+    if (windows.size() > 1) {
+      int half = windows.size() / 2;
+      runBatch(windows.subList(0, half));
+      runBatch(windows.subList(half, windows.size()));
+    } else {
+      Window window = windows.get(0);
+      QuestionWork work = window.work();
+      work.fail(Failure.of(Failure.Kind.MODEL_FAILED, e,
+          "model failed on window " + window.index() + " of " + window.length() + " tokens"));
+      if (work.isComplete()) {
+        ready.add(work.finish());
+      }
+    }
+  }
+
+  private void decode(WindowBatch batch, BatchLogits logits) {
     long t1 = System.nanoTime();
-    stats.forwardNanos += t1 - t0;
     stats.batches++;
     stats.windows += batch.rows();
     stats.realTokens += batch.realTokens();

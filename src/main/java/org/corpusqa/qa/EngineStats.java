@@ -13,6 +13,8 @@ public final class EngineStats {
   int peakPendingWindows;
   long tokenizeNanos;
   long forwardNanos;
+  /** Time the stream's thread waited for a forward thread's batch (overlap on): host idle, device busy. */
+  long forwardWaitNanos;
   long decodeNanos;
   /** Cutting windows from tokenized documents, sorting them by length and cutting batches. */
   long windowNanos;
@@ -74,6 +76,10 @@ public final class EngineStats {
     return forwardNanos;
   }
 
+  public long forwardWaitNanos() {
+    return forwardWaitNanos;
+  }
+
   public long decodeNanos() {
     return decodeNanos;
   }
@@ -99,6 +105,7 @@ public final class EngineStats {
     peakPendingWindows = Math.max(peakPendingWindows, other.peakPendingWindows);
     tokenizeNanos += other.tokenizeNanos;
     forwardNanos += other.forwardNanos;
+    forwardWaitNanos += other.forwardWaitNanos;
     decodeNanos += other.decodeNanos;
     windowNanos += other.windowNanos;
     tensorNanos += other.tensorNanos;
