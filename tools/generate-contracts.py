@@ -47,6 +47,8 @@ PERFORMANCE_FIRST = [
     "цены контракта).",
     "Исполнение контракта обеспечивается в размере {pct} процентов цены контракта, что составляет "
     "{sum} рублей.",
+    "Размер обеспечения исполнения контракта — {pct} % начальной (максимальной) цены контракта, т.е. "
+    "{sum} рублей.",
 ]
 PERFORMANCE_REST = [
     "Исполнение контракта может обеспечиваться предоставлением независимой гарантии или внесением "
@@ -54,6 +56,9 @@ PERFORMANCE_REST = [
     "Способ обеспечения исполнения контракта определяется участником закупки самостоятельно.",
     "Денежные средства возвращаются поставщику в течение пятнадцати дней с даты исполнения "
     "обязательств.",
+    "В случае если участником закупки, с которым заключается контракт, предложена цена, которая на "
+    "двадцать пять и более процентов ниже начальной цены, обеспечение предоставляется в размере, "
+    "превышающем в полтора раза указанный размер.",
 ]
 WARRANTY_FIRST = [
     "Обеспечение гарантийных обязательств предоставляется поставщиком до оформления документа о "
@@ -82,19 +87,28 @@ WARRANTY_NONE = [
 HEADINGS = {"performance": "Обеспечение исполнения контракта.", "warranty": "Обеспечение гарантийных обязательств."}
 
 EN_SUBJECT = "Subject. The Supplier shall deliver {item} and the Customer shall accept and pay for it."
-EN_ITEMS = ["office furniture", "medical devices", "computer equipment", "school meals", "road materials"]
+EN_ITEMS = ["office furniture", "medical devices", "computer equipment", "school meals", "road materials",
+            "office paper", "fuel and lubricants"]
 EN_PRICE = "Price. The contract price is {sum} roubles including VAT and is fixed for the whole term."
 EN_DISPUTES = "Disputes. Disputes are settled by negotiation, failing which by the arbitration court."
+EN_OTHERS = [
+    "Delivery. The goods are delivered within {days} calendar days of the date the contract is signed.",
+    "Liability. For each day of delay the Supplier pays a penalty of one three-hundredth of the key rate.",
+    "Termination. The contract may be terminated by agreement of the parties or by a court decision.",
+]
 EN_PERFORMANCE_FIRST = [
     "The contract performance security is set at {pct} percent of the initial contract price, that "
     "is {sum} roubles, provided as an independent guarantee or as a cash deposit.",
     "The Supplier provides a performance security of {sum} roubles ({pct} percent of the contract "
     "price).",
+    "The performance security amounts to {pct} percent of the contract price, that is {sum} roubles.",
 ]
 EN_WARRANTY_FIRST = [
     "Security for warranty obligations of {pct} percent of the contract price is provided before "
     "the acceptance document is signed.",
     "The warranty security is {sum} roubles, provided before acceptance.",
+    "The Supplier shall provide security for warranty obligations of {sum} roubles before the "
+    "acceptance document is signed.",
 ]
 
 SEPARATORS = ["\n\n", "\n\n", "\n", "\r\n", "\r\n\r\n", " "]
@@ -114,7 +128,14 @@ def numbered(style, n, text):
 def clause(rng, first_sentences, rest, heading):
     """(section text without numbering, the gold sentence)."""
     first = rng.choice(first_sentences).format(pct=rng.choice(["0,5", "1", "2", "3", "5", "7", "10", "15", "30"]), sum=rubles(rng))
+    if rng.random() < 0.3:
+        # Typeset contracts bind the dash and the percent sign with no-break spaces.
+        first = first.replace(" —", "\u00a0—").replace(" %", "\u00a0%")
     sentences = [first] + rng.sample(rest, rng.randint(0, len(rest)))
+    if heading and rng.random() < 0.25:
+        # A titled section with numbered points ("7.1. ..."); {k} becomes the section's number.
+        lines = [f"{{k}}.{i + 1}. {sentence}" for i, sentence in enumerate(sentences)]
+        return heading + "\r\n" + "\r\n".join(lines), first
     body = " ".join(sentences)
     if heading and rng.random() < 0.3:
         body = heading + rng.choice([" ", "\n", "\r\n"]) + body
@@ -131,9 +152,11 @@ def russian_contract(rng, sections_range=None):
     if sections_range:
         # As many sections as asked (the clauses come on top): long documents for the prefilter.
         sections += [rng.choice(others) for _ in range(max(0, rng.randint(*sections_range) - len(sections)))]
-    elif rng.random() < 0.08:
-        # A long contract: many windows without either clause, as in the sample's long contract.
-        sections += [rng.choice(others) for _ in range(rng.randint(8, 16))]
+    elif rng.random() < 0.15:
+        # A long contract: many windows without either clause, as in the sample's long contract,
+        # whose parts (the subject among them) repeat.
+        subject = sample.SUBJECT.format(n=1, item=rng.choice(sample.ITEMS)).split(". ", 1)[1]
+        sections += [rng.choice(others + [subject]) for _ in range(rng.randint(8, 40))]
     golds = {}
     for kind, first, rest, none in (("performance", PERFORMANCE_FIRST, PERFORMANCE_REST, PERFORMANCE_NONE),
                                     ("warranty", WARRANTY_FIRST, WARRANTY_REST, WARRANTY_NONE)):
@@ -152,22 +175,23 @@ def russian_contract(rng, sections_range=None):
 
 def english_contract(rng):
     sections = [EN_SUBJECT.format(item=rng.choice(EN_ITEMS)), EN_PRICE.format(sum=rubles(rng).replace(" ", ","))]
+    sections += [other.format(days=rng.randint(2, 60)) for other in rng.sample(EN_OTHERS, rng.randint(0, len(EN_OTHERS)))]
     golds = {}
     for kind, firsts, heading in (("performance", EN_PERFORMANCE_FIRST, "Performance security."),
                                   ("warranty", EN_WARRANTY_FIRST, "Warranty security.")):
         if rng.random() < 0.7:
             gold = rng.choice(firsts).format(pct=rng.choice([1, 2, 5, 10]), sum=rubles(rng).replace(" ", ","))
             golds[kind] = gold
-            sections.append(heading + " " + gold)
+            sections.insert(rng.randint(1, len(sections)), (heading + " " if rng.random() < 0.8 else "") + gold)
     sections.append(EN_DISPUTES)
     return sections, golds
 
 
 def contract(rng, sections_range=None):
-    sections, golds = english_contract(rng) if rng.random() < 0.1 else russian_contract(rng, sections_range)
+    sections, golds = english_contract(rng) if rng.random() < 0.2 else russian_contract(rng, sections_range)
     style = rng.choice(["dot", "dot", "section", "article", "paren", "none"])
     separator = rng.choice(SEPARATORS)
-    text = separator.join(numbered(style, i + 1, s) for i, s in enumerate(sections))
+    text = separator.join(numbered(style, i + 1, s).replace("{k}", str(i + 1)) for i, s in enumerate(sections))
     return text, golds
 
 

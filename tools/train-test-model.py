@@ -139,10 +139,19 @@ def features(squad, tokenizer, max_len, stride):
 
 
 def batches(items, size, rng):
+    """Shuffled batches of windows of similar length: within each pool of 16 batches the windows
+    are sorted by length, so a batch pads to its own longest window, not to the longest of all
+    (short contracts then cost what they hold), and the batches' order is shuffled again."""
     order = list(range(len(items)))
     rng.shuffle(order)
-    for i in range(0, len(order), size):
-        chosen = [items[j] for j in order[i:i + size]]
+    pool = size * 16
+    groups = []
+    for p in range(0, len(order), pool):
+        chunk = sorted(order[p:p + pool], key=lambda j: len(items[j][0]))
+        groups += [chunk[i:i + size] for i in range(0, len(chunk), size)]
+    rng.shuffle(groups)
+    for group in groups:
+        chosen = [items[j] for j in group]
         length = max(len(c[0]) for c in chosen)
         ids = torch.zeros(len(chosen), length, dtype=torch.long)
         mask = torch.zeros(len(chosen), length, dtype=torch.long)
