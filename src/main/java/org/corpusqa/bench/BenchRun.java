@@ -166,6 +166,10 @@ public final class BenchRun {
     h.put("windows_per_s", Benchmark.round(s.windows() / run.wallSeconds()));
     h.put("windows_per_s_per_core", Benchmark.round(s.windows() / run.wallSeconds() / settings.workers()));
     h.put("windows_per_cpu_s", Benchmark.round(s.windows() / run.cpuSeconds()));
+    // Tokenizer threads (--tokenizer-threads) work beside each worker; cpu_s counts the workers only.
+    h.put("tokenizer_threads_per_worker", settings.options().tokenizerThreads());
+    h.put("overlap", settings.options().overlap().name().toLowerCase(java.util.Locale.ROOT));
+    h.put("waited_for_tokenizer_threads_s", Benchmark.round(s.tokenizeWaitNanos() / 1e9));
     Map<String, Long> stages = new LinkedHashMap<>();
     stages.put("tokenize", s.tokenizeNanos());
     stages.put("prefilter", s.prefilterNanos());

@@ -16,6 +16,12 @@ final class BatchingOptions {
           + " for a GPU, off on the CPU), on or off (default: ${DEFAULT-VALUE}).")
   String overlap;
 
+  @Option(names = "--tokenizer-threads", defaultValue = "auto",
+      description = "Threads that tokenize the next documents while the task batches and decodes: auto (on a"
+          + " GPU the task's cores but one, on the CPU none: the task's thread tokenizes) or a number, 0 for"
+          + " none (default: ${DEFAULT-VALUE}).")
+  String tokenizerThreads;
+
   EngineOptions engineOptions() {
     int tokens;
     if ("auto".equals(maxBatchTokens)) {
@@ -37,7 +43,21 @@ final class BatchingOptions {
       case "off" -> EngineOptions.Overlap.OFF;
       default -> throw new ConfigException("Cannot batch: --overlap must be auto, on or off, got: " + overlap);
     };
+    int threads;
+    if ("auto".equals(tokenizerThreads)) {
+      threads = EngineOptions.AUTO_THREADS;
+    } else {
+      try {
+        threads = Integer.parseInt(tokenizerThreads);
+      } catch (NumberFormatException e) {
+        threads = -1;
+      }
+      if (threads < 0) {
+        throw new ConfigException(
+            "Cannot batch: --tokenizer-threads must be 0 or more, or auto, got: " + tokenizerThreads);
+      }
+    }
     return new EngineOptions(tokens, EngineOptions.DEFAULTS.maxBatchRows(), EngineOptions.DEFAULTS.lookaheadWindows(),
-        mode);
+        mode, threads);
   }
 }

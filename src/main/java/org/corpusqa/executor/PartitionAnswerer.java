@@ -47,7 +47,7 @@ public final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> 
     Device device = TaskDevice.of(context);
     QaModel model = ModelCache.get(bundle, device);
     QaEngine engine = new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(),
-        task.engineOptions().forDevice(device.isGpu()));
+        task.engineOptions().forDevice(device.isGpu(), context == null ? 1 : context.cpus()));
     List<PreparedQuery> queries = task.queries().isEmpty() ? List.of() : engine.prepare(task.queries());
     TaskRows input = new TaskRows(task, engine, queries);
     ExplainWriter explain = explainWriter(context);

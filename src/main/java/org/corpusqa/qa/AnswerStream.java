@@ -42,6 +42,8 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
   /** Null when forward passes run on this thread. */
   private final ForwardThread forwardThread;
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  /** Null when documents are tokenized on this thread. */
+  private final Tokenizers tokenizers;
   /** The batch token budget; lowered for the rest of the stream when the device runs out of memory. */
   private int tokenBudget;
 
@@ -55,6 +57,8 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
     this.options = engine.options().forDevice(false);
     this.tokenBudget = options.maxBatchTokens();
     this.forwardThread = options.overlap() == EngineOptions.Overlap.ON ? new ForwardThread(model) : null;
+    this.tokenizers = options.tokenizerThreads() > 0
+        ? new Tokenizers(documents, engine.tokenizer(), options.tokenizerThreads()) : null;
   }
 
   /** A batch handed to the forward thread, with the windows it was cut from, for retries. */
@@ -64,6 +68,9 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
     if (forwardThread != null) {
       // Every forward pass of an overlapped stream, retries included, runs on its thread.
       stats.forwardNanos = forwardThread.forwardNanos();
+    }
+    if (tokenizers != null) {
+      stats.tokenizeNanos = tokenizers.tokenizeNanos();
     }
     return stats;
   }
@@ -77,6 +84,9 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
     if (forwardThread != null) {
       forwardThread.close();
     }
+    if (tokenizers != null) {
+      tokenizers.close();
+    }
   }
 
   /** The batch token budget now: the configured one, or less after the device ran out of memory. */
@@ -87,7 +97,7 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
   @Override
   public boolean hasNext() {
     while (ready.isEmpty()) {
-      if (documents.hasNext() || !producing.isEmpty()) {
+      if (moreDocuments() || !producing.isEmpty()) {
         gatherWindows();
         runPending();
       } else if (!inFlight.isEmpty()) {
@@ -108,16 +118,28 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
     return ready.poll();
   }
 
+  private boolean moreDocuments() {
+    return documents.hasNext() || (tokenizers != null && tokenizers.hasNext());
+  }
+
   private void gatherWindows() {
     long t0 = System.nanoTime();
-    long tokenizing = stats.tokenizeNanos + stats.prefilterNanos;
+    long admitting = 0;
     while (pending.size() < options.lookaheadWindows()) {
       QuestionWork work = producing.peek();
       if (work == null) {
-        if (!documents.hasNext()) {
+        if (!moreDocuments()) {
           break;
         }
-        admit(documents.next());
+        long a0 = System.nanoTime();
+        if (tokenizers == null) {
+          QaEngine.Request request = documents.next();
+          admit(request, () -> engine.tokenizer().tokenize(request.document().text()));
+        } else {
+          Tokenizers.Tokenizing next = tokenizers.next();
+          admit(next.request(), next::context);
+        }
+        admitting += System.nanoTime() - a0;
         continue;
       }
       pending.add(work.nextWindow());
@@ -127,15 +149,16 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
     }
     stats.peakPendingWindows = Math.max(stats.peakPendingWindows, pending.size());
     // Admitting a document tokenizes it (and scores its windows): that time is counted there.
-    stats.windowNanos += System.nanoTime() - t0 - (stats.tokenizeNanos + stats.prefilterNanos - tokenizing);
+    stats.windowNanos += System.nanoTime() - t0 - admitting;
   }
 
-  private void admit(QaEngine.Request request) {
+  /** Tokenizes a document (or waits for its tokens), then makes its questions' work. */
+  private void admit(QaEngine.Request request, java.util.function.Supplier<TokenizedText> tokens) {
     long t0 = System.nanoTime();
     stats.documents++;
     TokenizedText context;
     try {
-      context = engine.tokenizer().tokenize(request.document().text());
+      context = tokens.get();
     } catch (RuntimeException e) {
       // One text the tokenizer cannot take fails its own questions, not the partition.
       Failure failure = Failure.of(Failure.Kind.TOKENIZATION_FAILED, e, "tokenizer failed on the text");
@@ -145,7 +168,11 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
       }
       return;
     } finally {
-      stats.tokenizeNanos += System.nanoTime() - t0;
+      if (tokenizers == null) {
+        stats.tokenizeNanos += System.nanoTime() - t0;
+      } else {
+        stats.tokenizeWaitNanos += System.nanoTime() - t0;
+      }
     }
     long t1 = System.nanoTime();
     List<QuestionWork> works = engine.expand(request, context);

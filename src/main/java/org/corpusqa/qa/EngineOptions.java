@@ -12,8 +12,12 @@ import java.io.Serializable;
  *     more gives less padding, fewer bounds memory (a document's windows are made as they are needed)
  * @param overlap whether the model runs on a thread of its own while the task's thread tokenizes,
  *     batches and decodes
+ * @param tokenizerThreads threads that tokenize the next documents while the task's thread cuts,
+ *     batches and decodes; 0 tokenizes on the task's thread; {@link #AUTO_THREADS} picks from the
+ *     device and the task's cores ({@link #forDevice})
  */
-public record EngineOptions(int maxBatchTokens, int maxBatchRows, int lookaheadWindows, Overlap overlap)
+public record EngineOptions(
+    int maxBatchTokens, int maxBatchRows, int lookaheadWindows, Overlap overlap, int tokenizerThreads)
     implements Serializable {
 
   /**
@@ -33,6 +37,9 @@ public record EngineOptions(int maxBatchTokens, int maxBatchRows, int lookaheadW
   /** {@code maxBatchTokens} to be picked from the device: {@link #forDevice}. */
   public static final int AUTO_TOKENS = 0;
 
+  /** {@code tokenizerThreads} to be picked from the device and the task's cores: {@link #forDevice}. */
+  public static final int AUTO_THREADS = -1;
+
   /** Whether forward passes run on a thread of their own. */
   public enum Overlap {
     /** On for a GPU, whose forward pass leaves the task's cores idle; off for the CPU (README, GPUs). */
@@ -41,9 +48,12 @@ public record EngineOptions(int maxBatchTokens, int maxBatchRows, int lookaheadW
     OFF
   }
 
-  public static final EngineOptions DEFAULTS = new EngineOptions(AUTO_TOKENS, 64, 256, Overlap.AUTO);
+  public static final EngineOptions DEFAULTS = new EngineOptions(AUTO_TOKENS, 64, 256, Overlap.AUTO, AUTO_THREADS);
 
   public EngineOptions {
+    if (tokenizerThreads < AUTO_THREADS) {
+      throw new IllegalArgumentException("Cannot batch: tokenizer threads must be 0 or more, got: " + tokenizerThreads);
+    }
     if (maxBatchTokens < 0 || maxBatchRows < 1 || lookaheadWindows < 1) {
       throw new IllegalArgumentException(
           String.format(
@@ -56,20 +66,34 @@ public record EngineOptions(int maxBatchTokens, int maxBatchRows, int lookaheadW
     }
   }
 
-  /** Fixed batching, no overlap: what tests and the model-alone measurements use. */
+  /** Fixed batching, everything on the task's thread: what tests and the model-alone measurements use. */
   public EngineOptions(int maxBatchTokens, int maxBatchRows, int lookaheadWindows) {
-    this(maxBatchTokens, maxBatchRows, lookaheadWindows, Overlap.OFF);
+    this(maxBatchTokens, maxBatchRows, lookaheadWindows, Overlap.OFF, 0);
   }
 
-  /** These options with every automatic choice made for a GPU ({@code gpu}) or the CPU. */
-  public EngineOptions forDevice(boolean gpu) {
+  /**
+   * These options with every automatic choice made for a GPU ({@code gpu}) or the CPU, for a task
+   * of {@code taskCpus} cores. On a GPU the task's other cores tokenize (the forward thread mostly
+   * waits for the device); on the CPU the model's own threads use them, so tokenizing stays inline.
+   */
+  public EngineOptions forDevice(boolean gpu, int taskCpus) {
     int tokens = maxBatchTokens != AUTO_TOKENS ? maxBatchTokens
         : gpu ? DEFAULT_GPU_MAX_BATCH_TOKENS : DEFAULT_MAX_BATCH_TOKENS;
     Overlap resolved = overlap != Overlap.AUTO ? overlap : gpu ? Overlap.ON : Overlap.OFF;
-    return new EngineOptions(tokens, maxBatchRows, lookaheadWindows, resolved);
+    int threads = tokenizerThreads != AUTO_THREADS ? tokenizerThreads : gpu ? Math.max(0, taskCpus - 1) : 0;
+    return new EngineOptions(tokens, maxBatchRows, lookaheadWindows, resolved, threads);
+  }
+
+  /** {@link #forDevice(boolean, int)} for a task of one core. */
+  public EngineOptions forDevice(boolean gpu) {
+    return forDevice(gpu, 1);
   }
 
   public EngineOptions withOverlap(Overlap overlap) {
-    return new EngineOptions(maxBatchTokens, maxBatchRows, lookaheadWindows, overlap);
+    return new EngineOptions(maxBatchTokens, maxBatchRows, lookaheadWindows, overlap, tokenizerThreads);
+  }
+
+  public EngineOptions withTokenizerThreads(int threads) {
+    return new EngineOptions(maxBatchTokens, maxBatchRows, lookaheadWindows, overlap, threads);
   }
 }

@@ -15,6 +15,8 @@ public final class EngineStats {
   long forwardNanos;
   /** Time the stream's thread waited for a forward thread's batch (overlap on): host idle, device busy. */
   long forwardWaitNanos;
+  /** Time the stream's thread waited for tokenizer threads' documents (tokenizer threads on). */
+  long tokenizeWaitNanos;
   long decodeNanos;
   /** Cutting windows from tokenized documents, sorting them by length and cutting batches. */
   long windowNanos;
@@ -80,6 +82,10 @@ public final class EngineStats {
     return forwardWaitNanos;
   }
 
+  public long tokenizeWaitNanos() {
+    return tokenizeWaitNanos;
+  }
+
   public long decodeNanos() {
     return decodeNanos;
   }
@@ -106,6 +112,7 @@ public final class EngineStats {
     tokenizeNanos += other.tokenizeNanos;
     forwardNanos += other.forwardNanos;
     forwardWaitNanos += other.forwardWaitNanos;
+    tokenizeWaitNanos += other.tokenizeWaitNanos;
     decodeNanos += other.decodeNanos;
     windowNanos += other.windowNanos;
     tensorNanos += other.tensorNanos;

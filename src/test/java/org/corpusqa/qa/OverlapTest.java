@@ -70,6 +70,37 @@ class OverlapTest {
   }
 
   @Test
+  void tokenizerThreadsKeepTheDocumentsOrderAndTheAnswers() {
+    List<Document> docs = documents();
+    EngineOptions inline = new EngineOptions(1024, 64, 64);
+    List<QaResult> sequential;
+    List<QaResult> parallel;
+    List<String> order = new ArrayList<>();
+    AnswerStream stream;
+    try (ForwardPass real = EngineFixtures.TINY_BERT.newForwardPass()) {
+      sequential = answer(real, inline, docs);
+      QaEngine engine = new QaEngine(EngineFixtures.tokenizer(), 384,
+          inline.withOverlap(EngineOptions.Overlap.ON).withTokenizerThreads(3));
+      // Unsorted, as the stream hands them out: the inline stream's order, since batches are the same.
+      stream = engine.answer(docs.iterator(), engine.prepare(QUERIES), real, WindowObserver.NONE);
+      parallel = new ArrayList<>();
+      stream.forEachRemaining(parallel::add);
+      QaEngine inlineEngine = new QaEngine(EngineFixtures.tokenizer(), 384, inline);
+      inlineEngine.answer(docs.iterator(), inlineEngine.prepare(QUERIES), real, WindowObserver.NONE)
+          .forEachRemaining(r -> order.add(r.docId() + "/" + r.query().id()));
+    }
+    assertThat(parallel.stream().map(r -> r.docId() + "/" + r.query().id()).toList()).isEqualTo(order);
+    parallel.sort(Comparator.comparing(QaResult::docId).thenComparing(r -> r.query().id()));
+    assertThat(parallel).hasSameSizeAs(sequential);
+    for (int i = 0; i < sequential.size(); i++) {
+      assertThat(parallel.get(i).answers()).isEqualTo(sequential.get(i).answers());
+      assertThat(parallel.get(i).nullScore()).isEqualTo(sequential.get(i).nullScore());
+    }
+    assertThat(stream.stats().documents()).isEqualTo(docs.size());
+    assertThat(stream.stats().tokenizeNanos()).isPositive();
+  }
+
+  @Test
   void overlappedStreamHalvesOnOutOfMemoryAndFailsOnlyTheWindowTheModelCannotRun() {
     List<Document> docs = new ArrayList<>(documents());
     docs.add(20, new Document("poison", "Срок поставки товара."));
@@ -95,7 +126,7 @@ class OverlapTest {
         public void close() {}
       };
       QaEngine engine = new QaEngine(EngineFixtures.tokenizer(), 384,
-          new EngineOptions(4096, 64, 64, EngineOptions.Overlap.ON));
+          new EngineOptions(4096, 64, 64, EngineOptions.Overlap.ON, 0));
       stream = engine.answer(docs.iterator(), engine.prepare(QUERIES), small, WindowObserver.NONE);
       results = new ArrayList<>();
       stream.forEachRemaining(results::add);
@@ -116,7 +147,9 @@ class OverlapTest {
     assertThat(auto.forDevice(true).overlap()).isEqualTo(EngineOptions.Overlap.ON);
     assertThat(auto.forDevice(false).maxBatchTokens()).isEqualTo(EngineOptions.DEFAULT_MAX_BATCH_TOKENS);
     assertThat(auto.forDevice(false).overlap()).isEqualTo(EngineOptions.Overlap.OFF);
-    EngineOptions chosen = new EngineOptions(2048, 64, 256, EngineOptions.Overlap.OFF);
+    assertThat(auto.forDevice(true, 4).tokenizerThreads()).isEqualTo(3);
+    assertThat(auto.forDevice(false, 4).tokenizerThreads()).isZero();
+    EngineOptions chosen = new EngineOptions(2048, 64, 256, EngineOptions.Overlap.OFF, 2);
     assertThat(chosen.forDevice(true)).isEqualTo(chosen);
   }
 }
