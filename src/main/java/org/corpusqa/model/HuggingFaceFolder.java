@@ -18,7 +18,9 @@ import java.util.stream.StreamSupport;
  * hub repository that keeps its export in {@code onnx/model.onnx}.
  *
  * <ul>
- *   <li>task: {@code config.json}'s {@code architectures} must name a {@code *ForQuestionAnswering};
+ *   <li>task: {@code config.json}'s {@code architectures} must name a {@code *ForQuestionAnswering} or
+ *       a {@code *ForSequenceClassification}, whose labels are {@code id2label}'s names by index
+ *       ({@code LABEL_0}... for {@code num_labels} when it has none, as transformers names them);
  *   <li>inputs: the ONNX graph's input names, in its order (TorchScript: the forward's argument
  *       names, read when the model loads);
  *   <li>{@code max_seq_len}: the smaller of the tokenizer's {@code model_max_length} (when set: the
@@ -35,7 +37,6 @@ import java.util.stream.StreamSupport;
 final class HuggingFaceFolder {
   static final String CONFIG_FILE = "config.json";
   static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
-  private static final String QA_SUFFIX = "ForQuestionAnswering";
   /** Model files in the order a folder is searched; exactly one may exist. */
   private static final List<String> MODEL_FILES = List.of("model.onnx", "onnx/model.onnx", "model.pt");
   /** Model types whose position ids start after the padding id (padding_idx + 1). */
@@ -51,9 +52,10 @@ final class HuggingFaceFolder {
 
   private HuggingFaceFolder() {}
 
-  static ModelBundle open(Path directory) {
+  static ModelBundle open(Path directory, ModelTask expected) {
     JsonNode config = readJson(directory, CONFIG_FILE);
-    checkQuestionAnswering(directory, config);
+    ModelTask task = task(directory, config, expected);
+    List<String> labels = task == ModelTask.TEXT_CLASSIFICATION ? labels(directory, config) : List.of();
     if (!Files.isRegularFile(directory.resolve(ModelBundle.TOKENIZER_FILE))) {
       throw error(directory, "missing tokenizer.json (the fast tokenizer's file: tokenizer.save_pretrained writes"
           + " it); " + FIX);
@@ -88,16 +90,18 @@ final class HuggingFaceFolder {
     }
     String name = directory.getFileName() == null ? directory.toString() : directory.getFileName().toString();
     ModelManifest manifest =
-        new ModelManifest(name, "", inputs, maxSeqLen(directory, config, tokenizerConfig), precision, padTokenId(config));
+        new ModelManifest(name, "", inputs, maxSeqLen(directory, config, tokenizerConfig), precision, padTokenId(config),
+            task, labels);
     return new ModelBundle(directory, ModelBundle.Layout.HUGGING_FACE, manifest, format, modelFile,
         ModelBundle.sha256Of(directory, used));
   }
 
-  private static void checkQuestionAnswering(Path directory, JsonNode config) {
+  /** The task that {@code architectures} names, which must be the one the caller needs. */
+  private static ModelTask task(Path directory, JsonNode config, ModelTask expected) {
     JsonNode architectures = config.get("architectures");
     if (architectures == null || architectures.isNull() || (architectures.isArray() && architectures.isEmpty())) {
       throw error(directory, "config.json names no \"architectures\", so its task is unknown; save the model"
-          + " with AutoModelForQuestionAnswering.save_pretrained, or add a corpusqa-model.json (see the README's"
+          + " with " + expected.autoClass() + ".save_pretrained, or add a corpusqa-model.json (see the README's"
           + " Models section)");
     }
     if (!architectures.isArray()
@@ -106,11 +110,59 @@ final class HuggingFaceFolder {
           + " [\"BertForQuestionAnswering\"], got: " + architectures);
     }
     List<String> names = StreamSupport.stream(architectures.spliterator(), false).map(JsonNode::asText).toList();
-    if (names.stream().noneMatch(n -> n.endsWith(QA_SUFFIX))) {
-      throw error(directory, "config.json's architectures are " + names + ", not a question-answering model"
-          + " (*" + QA_SUFFIX + "); corpus-qa answers with extractive QA models: export an"
-          + " AutoModelForQuestionAnswering");
+    if (names.stream().noneMatch(n -> n.endsWith(expected.architectureSuffix()))) {
+      String needed = expected == ModelTask.QUESTION_ANSWERING
+          ? "corpus-qa answers with extractive QA models"
+          : "labels come from sequence-classification models";
+      throw error(directory, "config.json's architectures are " + names + ", not a " + expected.key() + " model"
+          + " (*" + expected.architectureSuffix() + "); " + needed + ": export an " + expected.autoClass());
     }
+    return expected;
+  }
+
+  /**
+   * The label names by output index: {@code id2label}, which must number 0 to n-1; without it,
+   * transformers' own names {@code LABEL_i} for {@code num_labels} (2 when unsaid). Multi-label
+   * models (sigmoid per label, {@code problem_type: multi_label_classification}) are refused: their
+   * probabilities are not a softmax over labels.
+   */
+  private static List<String> labels(Path directory, JsonNode config) {
+    if ("multi_label_classification".equals(config.path("problem_type").asText())) {
+      throw error(directory, "config.json's problem_type is multi_label_classification; corpus-qa gives one"
+          + " label per input (softmax over labels): export a single-label model");
+    }
+    JsonNode id2label = config.get("id2label");
+    if (id2label == null || id2label.isNull() || id2label.isEmpty()) {
+      int count = config.path("num_labels").asInt(2);
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        names.add("LABEL_" + i);
+      }
+      return names;
+    }
+    if (!id2label.isObject()) {
+      throw error(directory, "config.json's id2label must map label indexes to names, got: " + id2label);
+    }
+    String[] names = new String[id2label.size()];
+    for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = id2label.fields(); it.hasNext(); ) {
+      java.util.Map.Entry<String, JsonNode> entry = it.next();
+      int index;
+      try {
+        index = Integer.parseInt(entry.getKey().strip());
+      } catch (NumberFormatException e) {
+        index = -1;
+      }
+      if (index < 0 || index >= names.length || names[index] != null || !entry.getValue().isTextual()) {
+        throw error(directory, "config.json's id2label must name each index from 0 to " + (names.length - 1)
+            + " once, got: " + id2label);
+      }
+      names[index] = entry.getValue().asText();
+    }
+    if (java.util.Arrays.stream(names).distinct().count() < names.length) {
+      throw error(directory, "config.json's id2label gives two labels the same name: " + id2label
+          + "; rename them, as the labels table tells labels apart by name");
+    }
+    return List.of(names);
   }
 
   private static Path modelFile(Path directory) {

@@ -51,6 +51,11 @@ public final class ModelBundle {
    * every mistake in a folder is found before any data is read.
    */
   public static ModelBundle open(Path directory) {
+    return open(directory, ModelTask.QUESTION_ANSWERING);
+  }
+
+  /** {@link #open(Path)} for a model of the given task: another task's model is refused. */
+  public static ModelBundle open(Path directory, ModelTask task) {
     if (!Files.isDirectory(directory)) {
       throw new ModelBundleException(
           "Cannot load model bundle: " + directory + " is not a directory; " + LAYOUT
@@ -58,7 +63,7 @@ public final class ModelBundle {
     }
     if (!Files.exists(directory.resolve(ModelManifest.FILE_NAME))
         && Files.exists(directory.resolve(HuggingFaceFolder.CONFIG_FILE))) {
-      return HuggingFaceFolder.open(directory);
+      return HuggingFaceFolder.open(directory, task);
     }
     for (String file : List.of(ModelManifest.FILE_NAME, TOKENIZER_FILE)) {
       if (!Files.isRegularFile(directory.resolve(file))) {
@@ -71,6 +76,10 @@ public final class ModelBundle {
     }
     ModelFormat format = formatOf(directory);
     ModelManifest manifest = ModelManifest.read(directory.resolve(ModelManifest.FILE_NAME));
+    if (manifest.task() != task) {
+      throw new ModelBundleException("Cannot load model bundle " + directory + ": its corpusqa-model.json says task "
+          + manifest.task().key() + ", but a " + task.key() + " model is needed here; export an " + task.autoClass());
+    }
     return new ModelBundle(directory, Layout.BUNDLE, manifest, format, directory.resolve(format.fileName()),
         sha256Of(directory, allFiles(directory)));
   }

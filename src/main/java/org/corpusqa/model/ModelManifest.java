@@ -19,14 +19,31 @@ import java.util.Set;
  * @param precision the weights' number format (fp32 when the manifest does not say)
  * @param padTokenId the id that fills a batch's shorter windows: RoBERTa-style models number
  *     positions from the tokens that are not padding, so it must be the model's own (0 when unsaid)
+ * @param task what the model computes
+ * @param labels a classification model's label names, by output index (Hugging Face's {@code
+ *     id2label}); empty for question answering
  */
 public record ModelManifest(
-    String name, String version, List<ModelInput> inputs, int maxSeqLen, Precision precision, int padTokenId) {
+    String name, String version, List<ModelInput> inputs, int maxSeqLen, Precision precision, int padTokenId,
+    ModelTask task, List<String> labels) {
   public static final String FILE_NAME = "corpusqa-model.json";
-  static final String TASK = "question-answering";
   private static final Set<String> KEYS =
       Set.of("task", "name", "version", "inputs", "max_seq_len", "precision", "architecture", "created_by", "training",
-          "pad_token_id");
+          "pad_token_id", "labels");
+
+  public ModelManifest {
+    labels = List.copyOf(labels);
+    if ((task == ModelTask.TEXT_CLASSIFICATION) == labels.isEmpty()) {
+      throw new IllegalArgumentException("A classification model has labels and a QA model none, got: " + task
+          + " with " + labels);
+    }
+  }
+
+  /** A question-answering model's manifest. */
+  public ModelManifest(
+      String name, String version, List<ModelInput> inputs, int maxSeqLen, Precision precision, int padTokenId) {
+    this(name, version, inputs, maxSeqLen, precision, padTokenId, ModelTask.QUESTION_ANSWERING, List.of());
+  }
 
   /** Reads and checks the manifest; every message names the file and what to change. */
   static ModelManifest read(Path file) {
@@ -48,10 +65,10 @@ public record ModelManifest(
             file, "unknown key '" + key + "'; use only " + String.join(", ", KEYS.stream().sorted().toList()));
       }
     }
-    String task = text(file, root, "task");
-    if (!TASK.equals(task)) {
-      throw invalid(file, "task must be '" + TASK + "', got: " + task);
-    }
+    String taskKey = text(file, root, "task");
+    ModelTask task = ModelTask.fromKey(taskKey)
+        .orElseThrow(() -> invalid(file, "task must be one of " + ModelTask.allKeys() + ", got: " + taskKey));
+    List<String> labels = labels(file, task, root.get("labels"));
     String name = text(file, root, "name");
     String version = root.hasNonNull("version") ? root.get("version").asText() : "";
     JsonNode maxSeqLen = root.get("max_seq_len");
@@ -70,7 +87,32 @@ public record ModelManifest(
       throw invalid(file, "pad_token_id must be a non-negative integer, got: " + padTokenId);
     }
     return new ModelManifest(name, version, inputs(file, root.get("inputs")), maxSeqLen.asInt(), precision,
-        padTokenId == null ? 0 : padTokenId.asInt());
+        padTokenId == null ? 0 : padTokenId.asInt(), task, labels);
+  }
+
+  /** A classification model's label names, by output index; none for question answering. */
+  private static List<String> labels(Path file, ModelTask task, JsonNode node) {
+    if (task == ModelTask.QUESTION_ANSWERING) {
+      if (node != null) {
+        throw invalid(file, "labels are for text-classification models; remove them or set task");
+      }
+      return List.of();
+    }
+    if (node == null || !node.isArray() || node.isEmpty()) {
+      throw invalid(file, "a text-classification model needs labels, its label names by output index,"
+          + " e.g. [\"no\", \"yes\"]");
+    }
+    List<String> labels = new ArrayList<>();
+    for (JsonNode item : node) {
+      if (!item.isTextual() || item.asText().isBlank()) {
+        throw invalid(file, "labels must be non-empty strings, got: " + node);
+      }
+      if (labels.contains(item.asText())) {
+        throw invalid(file, "label '" + item.asText() + "' is listed twice");
+      }
+      labels.add(item.asText());
+    }
+    return labels;
   }
 
   private static List<ModelInput> inputs(Path file, JsonNode node) {

@@ -15,13 +15,16 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.corpusqa.qa.BatchLogits;
+import org.corpusqa.qa.ClassifierPass;
 import org.corpusqa.qa.ForwardPass;
 import org.corpusqa.qa.QaTokenizer;
 import org.corpusqa.qa.WindowBatch;
 
 /**
- * A bundle's model and tokenizer, loaded on one device. Thread-safe: share one per JVM and device
- * (see {@link ModelCache}) and give each thread its own {@link #newForwardPass()}.
+ * A bundle's model and tokenizer, loaded on one device: a question-answering model (start and end
+ * logits per token, {@link #newForwardPass()}) or a sequence-classification one (logits per label,
+ * {@link #newClassifierPass()}). Thread-safe: share one per JVM and device (see {@link ModelCache})
+ * and give each thread its own pass.
  */
 public final class QaModel implements AutoCloseable {
   private final ModelBundle bundle;
@@ -40,7 +43,7 @@ public final class QaModel implements AutoCloseable {
   /**
    * Loads the bundle's model (TorchScript on PyTorch, or ONNX on ONNX Runtime) and tokenizer, and
    * checks them: the model must take exactly the manifest's inputs and return start and end logits
-   * of shape [batch, tokens].
+   * of shape [batch, tokens] (question answering) or logits of shape [batch, labels] (classification).
    *
    * @param intraOpThreads threads one forward pass may use (ONNX Runtime takes them per session;
    *     PyTorch takes them per JVM, see {@link ModelCache#configureEngine})
@@ -126,8 +129,9 @@ public final class QaModel implements AutoCloseable {
     return inputs;
   }
 
-  /** A forward pass for one thread; close it when the thread's work is done. */
+  /** A forward pass of a question-answering model, for one thread; close it when the thread's work is done. */
   public ForwardPass newForwardPass() {
+    requireTask(ModelTask.QUESTION_ANSWERING);
     Predictor<WindowBatch, BatchLogits> predictor = model.newPredictor(new LogitsTranslator());
     return new ForwardPass() {
       @Override
@@ -145,6 +149,35 @@ public final class QaModel implements AutoCloseable {
         predictor.close();
       }
     };
+  }
+
+  /** A forward pass of a classification model, for one thread; close it when the thread's work is done. */
+  public ClassifierPass newClassifierPass() {
+    requireTask(ModelTask.TEXT_CLASSIFICATION);
+    Predictor<WindowBatch, float[]> predictor = model.newPredictor(new LabelLogitsTranslator());
+    return new ClassifierPass() {
+      @Override
+      public float[] forward(WindowBatch batch) {
+        try {
+          return predictor.predict(batch);
+        } catch (TranslateException e) {
+          throw new IllegalStateException("Model forward pass failed on a batch of " + batch.rows()
+              + " windows of " + batch.paddedLength() + " tokens", e);
+        }
+      }
+
+      @Override
+      public void close() {
+        predictor.close();
+      }
+    };
+  }
+
+  private void requireTask(ModelTask task) {
+    if (bundle.manifest().task() != task) {
+      throw new IllegalStateException("Model " + bundle.directory() + " is a " + bundle.manifest().task().key()
+          + " model, not a " + task.key() + " one");
+    }
   }
 
   /**
@@ -240,6 +273,16 @@ public final class QaModel implements AutoCloseable {
       }
       NDList outputs = probe.predict(tensors);
       List<Shape> shapes = outputs.stream().map(NDArray::getShape).toList();
+      if (bundle.manifest().task() == ModelTask.TEXT_CLASSIFICATION) {
+        int labels = bundle.manifest().labels().size();
+        if (outputs.isEmpty() || !shapes.get(0).equals(new Shape(1, labels))) {
+          throw new ModelBundleException("Cannot load model bundle " + bundle.directory() + ": "
+              + bundle.format().fileName() + " must return logits of shape [batch, labels] with " + labels
+              + " labels " + bundle.manifest().labels() + ", got shapes " + shapes + " for one window of 4 tokens;"
+              + " export an AutoModelForSequenceClassification with tools/export-hf-model.py, and check its id2label");
+        }
+        return;
+      }
       boolean ok =
           outputs.size() >= 2
               && shapes.get(0).equals(new Shape(1, length))
@@ -313,8 +356,37 @@ public final class QaModel implements AutoCloseable {
     return ModelBundleException.firstLine(t.getMessage());
   }
 
-  /** Turns a window batch into the model's input tensors and its outputs into logits arrays. */
-  private final class LogitsTranslator implements Translator<WindowBatch, BatchLogits> {
+  /** A classification model's logits, [batch, labels], as one row-major array. */
+  private final class LabelLogitsTranslator extends WindowInputs<float[]> {
+    @Override
+    public float[] processOutput(TranslatorContext ctx, NDList outputs) {
+      NDArray logits = outputs.contains("logits") ? outputs.get("logits") : outputs.get(0);
+      return toFloats(logits);
+    }
+  }
+
+  /** A question-answering model's start and end logits. */
+  private final class LogitsTranslator extends WindowInputs<BatchLogits> {
+    @Override
+    public BatchLogits processOutput(TranslatorContext ctx, NDList outputs) {
+      return new BatchLogits(toFloats(output(outputs, "start_logits", 0)), toFloats(output(outputs, "end_logits", 1)));
+    }
+
+    /** ONNX graphs name their outputs, and an export may list them in any order; TorchScript's are positional. */
+    private NDArray output(NDList outputs, String name, int position) {
+      return outputs.contains(name) ? outputs.get(name) : outputs.get(position);
+    }
+  }
+
+  private static float[] toFloats(NDArray array) {
+    if (array.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+      array = array.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+    }
+    return array.toFloatArray();
+  }
+
+  /** Turns a window batch into the model's input tensors, in the order the model takes them. */
+  private abstract class WindowInputs<O> implements Translator<WindowBatch, O> {
     /** Windows arrive already batched and padded; DJL must not add a batch dimension. */
     @Override
     public ai.djl.translate.Batchifier getBatchifier() {
@@ -338,23 +410,6 @@ public final class QaModel implements AutoCloseable {
         tensors.add(array);
       }
       return tensors;
-    }
-
-    @Override
-    public BatchLogits processOutput(TranslatorContext ctx, NDList outputs) {
-      return new BatchLogits(toFloats(output(outputs, "start_logits", 0)), toFloats(output(outputs, "end_logits", 1)));
-    }
-
-    /** ONNX graphs name their outputs, and an export may list them in any order; TorchScript's are positional. */
-    private NDArray output(NDList outputs, String name, int position) {
-      return outputs.contains(name) ? outputs.get(name) : outputs.get(position);
-    }
-
-    private float[] toFloats(NDArray array) {
-      if (array.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
-        array = array.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-      }
-      return array.toFloatArray();
     }
   }
 }

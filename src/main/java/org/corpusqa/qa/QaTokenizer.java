@@ -16,11 +16,13 @@ import java.util.Arrays;
 public final class QaTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final PairTemplate template;
+  private final SingleTemplate singleTemplate;
   private final int padTokenId;
 
   private QaTokenizer(HuggingFaceTokenizer tokenizer, int padTokenId) {
     this.tokenizer = tokenizer;
     this.template = readTemplate(tokenizer);
+    this.singleTemplate = readSingleTemplate(tokenizer);
     this.padTokenId = padTokenId;
   }
 
@@ -43,6 +45,11 @@ public final class QaTokenizer implements AutoCloseable {
 
   public PairTemplate template() {
     return template;
+  }
+
+  /** The layout of a text alone, for classification models' single-text windows. */
+  public SingleTemplate singleTemplate() {
+    return singleTemplate;
   }
 
   public int padTokenId() {
@@ -131,6 +138,22 @@ public final class QaTokenizer implements AutoCloseable {
         toInts(types, lastContext + 1, ids.length),
         (int) types[firstQuestion],
         (int) types[firstContext]);
+  }
+
+  /** Encodes a sample text with special tokens: those before and after its own token are the template. */
+  private static SingleTemplate readSingleTemplate(HuggingFaceTokenizer tokenizer) {
+    Encoding single = tokenizer.encode("a", true, false);
+    long[] seq = single.getSequenceIds();
+    long[] ids = single.getIds();
+    long[] types = single.getTypeIds();
+    int first = indexOf(seq, 0, true);
+    int last = indexOf(seq, 0, false);
+    if (first < 0) {
+      throw new IllegalArgumentException(
+          "Cannot use tokenizer: it encodes a text alone without a sequence, got sequence ids: " + Arrays.toString(seq));
+    }
+    return new SingleTemplate(toInts(ids, 0, first), toInts(types, 0, first), toInts(ids, last + 1, ids.length),
+        toInts(types, last + 1, ids.length), (int) types[first]);
   }
 
   private static int indexOf(long[] values, long wanted, boolean first) {

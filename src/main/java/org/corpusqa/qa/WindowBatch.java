@@ -62,6 +62,39 @@ public final class WindowBatch {
     return new WindowBatch(rows, length, ids);
   }
 
+  /**
+   * A batch of rows given as ids and token types (each row its own length, padded with {@code
+   * padId}); it carries no windows to decode. For classification windows, laid out by {@link
+   * SingleTemplate} or {@link PairTemplate}.
+   */
+  public static WindowBatch ofRows(List<long[]> ids, List<long[]> types, int padId) {
+    int rows = ids.size();
+    int longest = ids.stream().mapToInt(r -> r.length).max().orElse(0);
+    long[] inputIds = new long[rows * longest];
+    java.util.Arrays.fill(inputIds, padId);
+    long[] typeIds = new long[rows * longest];
+    long[] mask = new long[rows * longest];
+    int real = 0;
+    for (int row = 0; row < rows; row++) {
+      long[] rowIds = ids.get(row);
+      System.arraycopy(rowIds, 0, inputIds, row * longest, rowIds.length);
+      System.arraycopy(types.get(row), 0, typeIds, row * longest, rowIds.length);
+      java.util.Arrays.fill(mask, row * longest, row * longest + rowIds.length, 1L);
+      real += rowIds.length;
+    }
+    return new WindowBatch(rows, longest, inputIds, typeIds, mask, real);
+  }
+
+  private WindowBatch(int rows, int length, long[] inputIds, long[] tokenTypeIds, long[] attentionMask, int real) {
+    this.windows = List.of();
+    this.rows = rows;
+    this.paddedLength = length;
+    this.realTokens = real;
+    this.inputIds = inputIds;
+    this.tokenTypeIds = tokenTypeIds;
+    this.attentionMask = attentionMask;
+  }
+
   public List<Window> windows() {
     return windows;
   }
