@@ -126,8 +126,10 @@ def fp32_modules_of(args):
     return tuple(name for name in args.fp32_modules.split(",") if name)
 
 
-def write_model(module, example, input_names, out_dir, fmt, precision="fp32"):
-    """Traces (TorchScript) or exports (ONNX) the module with the example inputs; returns the file."""
+def write_model(module, example, input_names, out_dir, fmt, precision="fp32",
+                output_names=("start_logits", "end_logits")):
+    """Traces (TorchScript) or exports (ONNX) the module with the example inputs; returns the file.
+    A classification model's one output is ("logits",), [batch, labels]: only its batch axis varies."""
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, MODEL_FILES[fmt])
     with torch.no_grad():
@@ -137,9 +139,11 @@ def write_model(module, example, input_names, out_dir, fmt, precision="fp32"):
                 traced = traced.half()
             traced.save(path)
         else:
-            axes = {name: {0: "batch", 1: "tokens"} for name in input_names + ["start_logits", "end_logits"]}
+            axes = {name: {0: "batch", 1: "tokens"} for name in input_names + list(output_names)}
+            if list(output_names) == ["logits"]:
+                axes["logits"] = {0: "batch"}
             torch.onnx.export(module, example, path, input_names=input_names,
-                              output_names=["start_logits", "end_logits"], dynamic_axes=axes,
+                              output_names=list(output_names), dynamic_axes=axes,
                               opset_version=14, do_constant_folding=True, **legacy_onnx_exporter())
     return path
 

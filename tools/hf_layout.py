@@ -69,7 +69,17 @@ def write_files(args, vocab_size, manifest):
 
 def config(args, vocab_size, pad_id):
     """config.json as transformers writes it for BERT or DistilBERT, for the model make-test-model
-    builds (post-LayerNorm layers, exact GELU, LayerNorm eps 1e-12, learned absolute positions)."""
+    builds (post-LayerNorm layers, exact GELU, LayerNorm eps 1e-12, learned absolute positions);
+    a classification model's names its labels in id2label / label2id, as transformers does."""
+    made = _architecture_config(args, vocab_size, pad_id)
+    if getattr(args, "task", "question-answering") == "classification":
+        made["architectures"] = [made["architectures"][0].replace("ForQuestionAnswering", "ForSequenceClassification")]
+        made["id2label"] = {str(i): label for i, label in enumerate(args.label_names)}
+        made["label2id"] = {label: i for i, label in enumerate(args.label_names)}
+    return made
+
+
+def _architecture_config(args, vocab_size, pad_id):
     if args.arch == "bert":
         return {
             "architectures": ["BertForQuestionAnswering"],

@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Builds an extractive-QA model with random weights in a real architecture, as a model bundle.
 
+With --task classification it builds a sequence-classification model instead (--num-labels N or
+--labels a,b,...; the logits of the first token's pooled state, [batch, labels]), whose bundle or
+Hugging Face folder names the labels as transformers does.
+
 BERT (takes token_type_ids) or DistilBERT (does not), sized by --layers/--hidden/--heads/
 --intermediate, with the vocabulary of a Hugging Face tokenizer.json, traced to TorchScript. The
 bundle (model.pt or model.onnx, tokenizer.json, corpusqa-model.json) loads in corpus-qa like an
@@ -79,7 +83,7 @@ class QuestionAnsweringModel(nn.Module):
         self.qa_outputs = nn.Linear(hidden, 2)
         self.register_buffer("position_ids", torch.arange(max_positions).unsqueeze(0))
 
-    def encode(self, input_ids, attention_mask, token_type_ids=None):
+    def hidden_states(self, input_ids, attention_mask, token_type_ids=None):
         positions = self.position_ids[:, : input_ids.size(1)]
         x = self.word_embeddings(input_ids) + self.position_embeddings(positions)
         if token_type_ids is not None:
@@ -90,8 +94,35 @@ class QuestionAnsweringModel(nn.Module):
         additive_mask = (1.0 - attention_mask[:, None, None, :].type_as(x)) * MASKED
         for layer in self.layers:
             x = layer(x, additive_mask)
-        logits = self.qa_outputs(x)
+        return x
+
+    def encode(self, input_ids, attention_mask, token_type_ids=None):
+        logits = self.qa_outputs(self.hidden_states(input_ids, attention_mask, token_type_ids))
         return logits[..., 0].contiguous(), logits[..., 1].contiguous()
+
+
+class SequenceClassificationModel(QuestionAnsweringModel):
+    """The same encoder with a classification head on the first token ([CLS] / <s>): a tanh-pooled
+    dense layer, then one logit per label."""
+
+    def __init__(self, arch, vocab_size, layers, hidden, heads, intermediate, max_positions, num_labels):
+        super().__init__(arch, vocab_size, layers, hidden, heads, intermediate, max_positions)
+        self.pooler = nn.Linear(hidden, hidden)
+        self.classifier = nn.Linear(hidden, num_labels)
+
+    def classify(self, input_ids, attention_mask, token_type_ids=None):
+        hidden_states = self.hidden_states(input_ids, attention_mask, token_type_ids)
+        return self.classifier(torch.tanh(self.pooler(hidden_states[:, 0])))
+
+
+class BertForSequenceClassification(SequenceClassificationModel):
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        return self.classify(input_ids, attention_mask, token_type_ids)
+
+
+class DistilBertForSequenceClassification(SequenceClassificationModel):
+    def forward(self, input_ids, attention_mask):
+        return self.classify(input_ids, attention_mask)
 
 
 class BertForQA(QuestionAnsweringModel):
@@ -128,6 +159,9 @@ def initialise(model, seed, logit_scale):
     # answers and scores differ clearly between spans instead of being nearly uniform.
     hidden = model.qa_outputs.in_features
     nn.init.normal_(model.qa_outputs.weight, mean=0.0, std=logit_scale / math.sqrt(hidden))
+    if isinstance(model, SequenceClassificationModel):
+        nn.init.normal_(model.pooler.weight, mean=0.0, std=1.0 / math.sqrt(hidden))
+        nn.init.normal_(model.classifier.weight, mean=0.0, std=logit_scale / math.sqrt(hidden))
 
 
 def add_shape_arguments(parser):
@@ -154,16 +188,28 @@ def main():
     p.add_argument("--precision", choices=bundle_writer.PRECISIONS, default="fp32")
     bundle_writer.add_fp32_modules_argument(p)
     p.add_argument("--out", required=True, help="bundle directory to write")
+    p.add_argument("--task", choices=["question-answering", "classification"], default="question-answering")
+    p.add_argument("--num-labels", type=int, default=2, help="classification: labels, named LABEL_0... (default: 2)")
+    p.add_argument("--labels", help="classification: comma-separated label names, by output index")
     args = hf_layout.parse_args(p)
+    args.label_names = (args.labels.split(",") if args.labels
+                        else [f"LABEL_{i}" for i in range(args.num_labels)])
+    if args.task == "classification" and (len(args.label_names) < 2 or len(set(args.label_names)) < len(args.label_names)):
+        raise SystemExit(f"--labels must name at least two distinct labels, got: {args.label_names}")
     if args.max_seq_len > args.max_positions:
         raise SystemExit(f"--max-seq-len {args.max_seq_len} exceeds --max-positions {args.max_positions}")
 
     with open(args.tokenizer, encoding="utf-8") as f:
         tokenizer = json.load(f)
     vocab_size = vocab_size_of(tokenizer)
-    cls = BertForQA if args.arch == "bert" else DistilBertForQA
-    model = cls(args.arch, vocab_size, args.layers, args.hidden, args.heads, args.intermediate,
-                args.max_positions)
+    if args.task == "classification":
+        cls = BertForSequenceClassification if args.arch == "bert" else DistilBertForSequenceClassification
+        model = cls(args.arch, vocab_size, args.layers, args.hidden, args.heads, args.intermediate,
+                    args.max_positions, len(args.label_names))
+    else:
+        cls = BertForQA if args.arch == "bert" else DistilBertForQA
+        model = cls(args.arch, vocab_size, args.layers, args.hidden, args.heads, args.intermediate,
+                    args.max_positions)
     initialise(model, args.seed, args.logit_scale)
     if args.weights:
         model.load_state_dict(torch.load(args.weights))
@@ -181,19 +227,27 @@ def main():
         return (ids, mask, types)[: len(inputs)]
 
     module = bundle_writer.prepare(model, args.format, args.precision, bundle_writer.fp32_modules_of(args))
-    written = bundle_writer.write_model(module, example(2, 16), inputs, args.model_dir, args.format, args.precision)
+    outputs = ("logits",) if args.task == "classification" else ("start_logits", "end_logits")
+    written = bundle_writer.write_model(module, example(2, 16), inputs, args.model_dir, args.format, args.precision,
+                                        outputs)
     if args.format == "torchscript" and args.precision != "fp16":  # this PyTorch has no CPU fp16 matmul
         # The trace must not have frozen the shapes it saw: check another batch size and length.
         check = example(3, 41)
         with torch.no_grad():
-            for got, want in zip(torch.jit.load(written)(*check), module(*check)):
+            got_all, want_all = torch.jit.load(written)(*check), module(*check)
+            if args.task == "classification":
+                got_all, want_all = (got_all,), (want_all,)
+            for got, want in zip(got_all, want_all):
                 if got.shape != want.shape or not torch.allclose(got, want, atol=1e-5):
                     raise SystemExit("traced model disagrees with the eager model on a new shape")
     suffix = "" if (args.format, args.precision) == ("torchscript", "fp32") else f"-{args.format}-{args.precision}"
     origin = "trained" if args.weights else "random"
-    name = args.name or f"{origin}-{args.arch}-L{args.layers}-H{args.hidden}{suffix}"
+    task = "-cls" if args.task == "classification" else ""
+    name = args.name or f"{origin}-{args.arch}{task}-L{args.layers}-H{args.hidden}{suffix}"
+    manifest_task = {"task": "text-classification", "labels": args.label_names} if args.task == "classification" \
+        else {"task": "question-answering"}
     hf_layout.write_files(args, vocab_size, {
-        "task": "question-answering",
+        **manifest_task,
         "name": name,
         "version": f"seed-{args.seed}",
         "architecture": args.arch,
