@@ -15,16 +15,15 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.corpusqa.qa.BatchLogits;
-import org.corpusqa.qa.ClassifierPass;
 import org.corpusqa.qa.ForwardPass;
 import org.corpusqa.qa.QaTokenizer;
 import org.corpusqa.qa.WindowBatch;
 
 /**
  * A bundle's model and tokenizer, loaded on one device: a question-answering model (start and end
- * logits per token, {@link #newForwardPass()}) or a sequence-classification one (logits per label,
- * {@link #newClassifierPass()}). Thread-safe: share one per JVM and device (see {@link ModelCache})
- * and give each thread its own pass.
+ * logits per token) or a sequence-classification one (logits per label; see {@link BatchLogits}).
+ * Thread-safe: share one per JVM and device (see {@link ModelCache}) and give each thread its own
+ * {@link #newForwardPass()}.
  */
 public final class QaModel implements AutoCloseable {
   private final ModelBundle bundle;
@@ -129,10 +128,10 @@ public final class QaModel implements AutoCloseable {
     return inputs;
   }
 
-  /** A forward pass of a question-answering model, for one thread; close it when the thread's work is done. */
+  /** A forward pass for one thread; close it when the thread's work is done. */
   public ForwardPass newForwardPass() {
-    requireTask(ModelTask.QUESTION_ANSWERING);
-    Predictor<WindowBatch, BatchLogits> predictor = model.newPredictor(new LogitsTranslator());
+    Predictor<WindowBatch, BatchLogits> predictor = model.newPredictor(
+        bundle.manifest().task() == ModelTask.TEXT_CLASSIFICATION ? new LabelLogitsTranslator() : new LogitsTranslator());
     return new ForwardPass() {
       @Override
       public BatchLogits forward(WindowBatch batch) {
@@ -149,35 +148,6 @@ public final class QaModel implements AutoCloseable {
         predictor.close();
       }
     };
-  }
-
-  /** A forward pass of a classification model, for one thread; close it when the thread's work is done. */
-  public ClassifierPass newClassifierPass() {
-    requireTask(ModelTask.TEXT_CLASSIFICATION);
-    Predictor<WindowBatch, float[]> predictor = model.newPredictor(new LabelLogitsTranslator());
-    return new ClassifierPass() {
-      @Override
-      public float[] forward(WindowBatch batch) {
-        try {
-          return predictor.predict(batch);
-        } catch (TranslateException e) {
-          throw new IllegalStateException("Model forward pass failed on a batch of " + batch.rows()
-              + " windows of " + batch.paddedLength() + " tokens", e);
-        }
-      }
-
-      @Override
-      public void close() {
-        predictor.close();
-      }
-    };
-  }
-
-  private void requireTask(ModelTask task) {
-    if (bundle.manifest().task() != task) {
-      throw new IllegalStateException("Model " + bundle.directory() + " is a " + bundle.manifest().task().key()
-          + " model, not a " + task.key() + " one");
-    }
   }
 
   /**
@@ -357,11 +327,11 @@ public final class QaModel implements AutoCloseable {
   }
 
   /** A classification model's logits, [batch, labels], as one row-major array. */
-  private final class LabelLogitsTranslator extends WindowInputs<float[]> {
+  private final class LabelLogitsTranslator extends WindowInputs<BatchLogits> {
     @Override
-    public float[] processOutput(TranslatorContext ctx, NDList outputs) {
+    public BatchLogits processOutput(TranslatorContext ctx, NDList outputs) {
       NDArray logits = outputs.contains("logits") ? outputs.get("logits") : outputs.get(0);
-      return toFloats(logits);
+      return BatchLogits.ofLabels(toFloats(logits));
     }
   }
 

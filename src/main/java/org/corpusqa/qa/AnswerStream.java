@@ -327,8 +327,17 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
     stats.windows += batch.rows();
     stats.realTokens += batch.realTokens();
     stats.paddedTokens += (long) batch.rows() * batch.paddedLength();
+    int labelCount = engine.labels().size();
     for (int row = 0; row < batch.rows(); row++) {
       Window window = batch.windows().get(row);
+      if (labelCount > 0) {
+        QuestionWork work = window.work();
+        work.acceptLabels(window, logits.labels(), row * labelCount);
+        if (work.isComplete()) {
+          ready.add(work.finish());
+        }
+        continue;
+      }
       int rowOffset = row * batch.paddedLength();
       DecodingSettings settings = window.work().query().settings();
       WindowDecoding decoding =

@@ -92,7 +92,7 @@ public final class LabelAggregator {
     for (int l = 0; l < k; l++) {
       probabilities.put(labels.get(l), combined[l]);
     }
-    return new Decision(labels.get(chosen), combined[chosen], probabilities, windows.size(), evidence);
+    return new Decision(labels.get(chosen), combined[chosen], probabilities, windows.size(), evidence, -1, -1);
   }
 
   /** The window where label {@code l} is most probable; the earliest of equals. */
@@ -144,6 +144,13 @@ public final class LabelAggregator {
    * @param probabilities every label's combined probability, in the model's label order
    * @param windows the windows combined
    * @param evidenceWindow the index of the window that gave the label its highest probability
+   * @param evidenceStartChar where that window's text starts in the document (-1 until known)
+   * @param evidenceEndChar where it ends, exclusive (-1 until known)
    */
-  public record Decision(String label, double score, Map<String, Double> probabilities, int windows, int evidenceWindow) {}
+  public record Decision(String label, double score, Map<String, Double> probabilities, int windows, int evidenceWindow,
+      int evidenceStartChar, int evidenceEndChar) {
+    Decision withEvidenceChars(int start, int end) {
+      return new Decision(label, score, probabilities, windows, evidenceWindow, start, end);
+    }
+  }
 }

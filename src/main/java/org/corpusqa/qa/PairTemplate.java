@@ -18,4 +18,13 @@ public record PairTemplate(
   public int specialTokenCount() {
     return prefixIds.length + middleIds.length + suffixIds.length;
   }
+
+  /**
+   * A text alone as a pair with an empty question and nothing between: the windows of a
+   * classification query without a question are then cut and written as a pair's are.
+   */
+  public static PairTemplate ofSingle(SingleTemplate single) {
+    return new PairTemplate(single.prefixIds(), single.prefixTypes(), new int[0], new int[0], single.suffixIds(),
+        single.suffixTypes(), single.textType(), single.textType());
+  }
 }

@@ -5,20 +5,33 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Answers questions over streams of documents. Holds only what every stream shares (the tokenizer,
- * the model's window size, the batching options), so one engine serves all tasks of a JVM. Knows
- * nothing of Spark.
+ * Answers questions over streams of documents, or labels them with a classification model. Holds
+ * only what every stream shares (the tokenizer, the model's window size and labels, the batching
+ * options), so one engine serves all tasks of a JVM. Knows nothing of Spark.
  */
 public final class QaEngine {
   private final QaTokenizer tokenizer;
   private final int modelMaxSeqLen;
   private final EngineOptions options;
+  /** A classification model's labels; empty for a question-answering model. */
+  private final List<String> labels;
 
-  /** @param modelMaxSeqLen the longest window the model takes */
+  /** An engine for a question-answering model. @param modelMaxSeqLen the longest window the model takes */
   public QaEngine(QaTokenizer tokenizer, int modelMaxSeqLen, EngineOptions options) {
+    this(tokenizer, modelMaxSeqLen, options, List.of());
+  }
+
+  /** An engine for a classification model with these labels (empty: a question-answering model). */
+  public QaEngine(QaTokenizer tokenizer, int modelMaxSeqLen, EngineOptions options, List<String> labels) {
     this.tokenizer = tokenizer;
     this.modelMaxSeqLen = modelMaxSeqLen;
     this.options = options;
+    this.labels = List.copyOf(labels);
+  }
+
+  /** The classification model's labels; empty for a question-answering model. */
+  public List<String> labels() {
+    return labels;
   }
 
   public QaTokenizer tokenizer() {
@@ -36,7 +49,7 @@ public final class QaEngine {
    * @throws IllegalArgumentException naming the setting to change
    */
   public void checkSettings(String what, DecodingSettings settings) {
-    checkWindow(what, settings, settings.maxQuestionLen());
+    checkWindow(what, settings, settings.maxQuestionLen(), tokenizer.template());
   }
 
   /**
@@ -45,14 +58,26 @@ public final class QaEngine {
    * @throws IllegalArgumentException when its settings cannot work; the message names the query
    */
   public PreparedQuery prepare(Query query) {
+    if (query.isClassification() == labels.isEmpty()) {
+      // The job gives each query the model of its kind; this is a backstop.
+      throw new IllegalArgumentException(String.format("Cannot use query '%s': it %s, and this model %s", query.id(),
+          query.isClassification() ? "asks for a label" : "asks for an answer",
+          labels.isEmpty() ? "answers questions" : "gives labels " + labels));
+    }
     DecodingSettings s = query.settings();
     TokenizedText question = tokenizer.tokenize(query.question()).head(s.maxQuestionLen());
-    if (question.size() == 0) {
+    if (question.size() == 0 && !(query.isClassification() && query.question().isEmpty())) {
       throw new IllegalArgumentException(
           String.format("Cannot use query '%s': its question has no tokens", query.id()));
     }
-    checkWindow("query '" + query.id() + "'", s, question.size());
+    checkWindow("query '" + query.id() + "'", s, question.size(), templateOf(question));
     return new PreparedQuery(query, question);
+  }
+
+  /** A pair's layout, or the text alone's for a classification query without a question. */
+  private PairTemplate templateOf(TokenizedText question) {
+    return question.size() == 0 && !labels.isEmpty()
+        ? PairTemplate.ofSingle(tokenizer.singleTemplate()) : tokenizer.template();
   }
 
   public List<PreparedQuery> prepare(List<Query> queries) {
@@ -66,7 +91,7 @@ public final class QaEngine {
     return List.copyOf(prepared);
   }
 
-  private void checkWindow(String what, DecodingSettings s, int questionTokens) {
+  private void checkWindow(String what, DecodingSettings s, int questionTokens, PairTemplate template) {
     if (s.maxSeqLen() > modelMaxSeqLen) {
       throw new IllegalArgumentException(
           String.format(
@@ -74,7 +99,7 @@ public final class QaEngine {
                   + " at most %d",
               what, s.maxSeqLen(), modelMaxSeqLen, modelMaxSeqLen));
     }
-    int specials = tokenizer.template().specialTokenCount();
+    int specials = template.specialTokenCount();
     int room = s.maxSeqLen() - specials - questionTokens;
     if (room <= s.docStride()) {
       throw new IllegalArgumentException(
@@ -155,7 +180,7 @@ public final class QaEngine {
       return index[0];
     };
     for (PreparedQuery q : request.queries()) {
-      work.add(new QuestionWork(request.document(), context, q, tokenizer.template(), lexical));
+      work.add(new QuestionWork(request.document(), context, q, templateOf(q.question()), lexical, labels));
     }
     return work;
   }

@@ -6,14 +6,28 @@ import org.corpusqa.digest.Sha256;
 
 /**
  * One question asked of every document, with the settings that decode its answers and the
- * prefilter that picks the windows the model reads ({@link Prefilter#OFF}: all of them).
+ * prefilter that picks the windows the model reads ({@link Prefilter#OFF}: all of them). A
+ * classification query ({@code classification} set) asks a classification model instead: with a
+ * question it classifies (question, window) pairs, with an empty one the windows' text alone; its
+ * windows are cut by the same {@code settings}.
  */
-public record Query(String id, String question, DecodingSettings settings, Prefilter prefilter) implements Serializable {
+public record Query(String id, String question, DecodingSettings settings, Prefilter prefilter,
+    Classification classification) implements Serializable {
   public Query {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(question, "question");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(prefilter, "prefilter");
+  }
+
+  /** An extractive question. */
+  public Query(String id, String question, DecodingSettings settings, Prefilter prefilter) {
+    this(id, question, settings, prefilter, null);
+  }
+
+  /** Whether a classification model answers this query with a label. */
+  public boolean isClassification() {
+    return classification != null;
   }
 
   /** A query that reads every window. */
@@ -27,6 +41,7 @@ public record Query(String id, String question, DecodingSettings settings, Prefi
    * counts only when on, so that queries written before it keep their identity (and their answers).
    */
   public String sha256() {
-    return Sha256.of(question + "\n" + settings.asMap() + (prefilter.isOn() ? "\n" + prefilter : ""));
+    return Sha256.of(question + "\n" + settings.asMap() + (prefilter.isOn() ? "\n" + prefilter : "")
+        + (classification != null ? "\n" + classification.asMap() : ""));
   }
 }

@@ -16,7 +16,10 @@ public final class QuestionWork {
   private final int capacity;
   private final int step;
   private final int windowCount;
+  /** Extractive questions' answers; null for a classification query. */
   private final AnswerCollector collector;
+  /** A classification query's label; null for an extractive question. */
+  private final LabelAggregator labels;
   /** The windows to read, ascending; null for all of them. */
   private final int[] selected;
   /** Each window's lexical score when the prefilter scored them; null otherwise. */
@@ -27,12 +30,17 @@ public final class QuestionWork {
 
   QuestionWork(
       Document document, TokenizedText context, Query query, TokenizedText question, PairTemplate template) {
-    this(document, context, new PreparedQuery(query, question), template, null);
+    this(document, context, new PreparedQuery(query, question), template, null, java.util.List.of());
   }
 
-  /** @param index the document's words for the prefilter; built on first use, shared by its questions */
+  /**
+   * @param template the window layout: the pair's, or for a classification query without a
+   *     question the text alone's ({@link PairTemplate#ofSingle})
+   * @param index the document's words for the prefilter; built on first use, shared by its questions
+   * @param modelLabels a classification model's labels; empty for a question-answering model
+   */
   QuestionWork(Document document, TokenizedText context, PreparedQuery prepared, PairTemplate template,
-      java.util.function.Supplier<LexicalIndex> index) {
+      java.util.function.Supplier<LexicalIndex> index, java.util.List<String> modelLabels) {
     Query query = prepared.query();
     TokenizedText question = prepared.question();
     this.document = document;
@@ -54,7 +62,10 @@ public final class QuestionWork {
     this.step = capacity - settings.docStride();
     int n = context.size();
     this.windowCount = n == 0 ? 0 : n <= capacity ? 1 : 1 + ceilDiv(n - capacity, step);
-    this.collector = new AnswerCollector(document, settings);
+    Classification classification = query.classification();
+    this.collector = classification == null ? new AnswerCollector(document, settings) : null;
+    this.labels = classification == null ? null : new LabelAggregator(modelLabels, classification.aggregate(),
+        classification.positiveLabel(), classification.threshold());
     Prefilter prefilter = query.prefilter();
     if (prefilter.isOn() && windowCount > prefilter.topWindows()) {
       int[] starts = new int[windowCount];
@@ -173,6 +184,14 @@ public final class QuestionWork {
     decoded++;
   }
 
+  /** A classification window's logits: {@code count} label logits from {@code from}. */
+  void acceptLabels(Window window, float[] logits, int from) {
+    if (failure == null) {
+      labels.add(window.index(), logits, from);
+    }
+    decoded++;
+  }
+
   /** Records that the model failed on one of this work's windows; its other windows still count. */
   void fail(Failure failure) {
     if (this.failure == null) {
@@ -188,6 +207,14 @@ public final class QuestionWork {
   QaResult finish() {
     if (failure != null) {
       return QaResult.failed(document, query, windowsToRead(), windowCount, failure);
+    }
+    if (labels != null) {
+      LabelAggregator.Decision decision = labels.decide();
+      if (decision != null) {
+        int evidence = decision.evidenceWindow();
+        decision = decision.withEvidenceChars(windowStartChar(evidence), windowEndChar(evidence));
+      }
+      return QaResult.labelled(document, query, decision, windowsToRead(), windowCount);
     }
     if (windowCount > 0 && windowsToRead() == 0) {
       return new QaResult(document, query, java.util.List.of(Answer.none(1, null, NoAnswerReason.NO_LEXICAL_MATCH)),

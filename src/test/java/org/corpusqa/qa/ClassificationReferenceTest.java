@@ -62,10 +62,10 @@ class ClassificationReferenceTest {
       types.add(window[1]);
     }
     int padId = bundle.manifest().padTokenId();
-    try (ClassifierPass pass = model.newClassifierPass()) {
-      float[] batched = pass.forward(WindowBatch.ofRows(ids, types, padId));
+    try (ForwardPass pass = model.newForwardPass()) {
+      float[] batched = pass.forward(WindowBatch.ofRows(ids, types, padId)).labels();
       for (int e = 0; e < examples.size(); e++) {
-        float[] alone = pass.forward(WindowBatch.ofRows(List.of(ids.get(e)), List.of(types.get(e)), padId));
+        float[] alone = pass.forward(WindowBatch.ofRows(List.of(ids.get(e)), List.of(types.get(e)), padId)).labels();
         double[] fromBatch = softmax(batched, e * labels.size(), labels.size());
         for (double[] probabilities : List.of(fromBatch, softmax(alone, 0, labels.size()))) {
           JsonNode want = examples.get(e).get("probabilities");

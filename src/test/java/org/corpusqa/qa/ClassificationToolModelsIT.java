@@ -69,9 +69,9 @@ class ClassificationToolModelsIT {
       types.add(window[1]);
     }
     WindowBatch batch = WindowBatch.ofRows(ids, types, 0);
-    try (ClassifierPass a = torchscript.newClassifierPass(); ClassifierPass b = onnx.newClassifierPass()) {
-      float[] fromTorchScript = a.forward(batch);
-      float[] fromOnnx = b.forward(batch);
+    try (ForwardPass a = torchscript.newForwardPass(); ForwardPass b = onnx.newForwardPass()) {
+      float[] fromTorchScript = a.forward(batch).labels();
+      float[] fromOnnx = b.forward(batch).labels();
       assertThat(fromTorchScript).hasSize(9);
       for (int i = 0; i < fromOnnx.length; i++) {
         assertThat(fromOnnx[i]).isCloseTo(fromTorchScript[i], org.assertj.core.data.Offset.offset(1e-4f));
@@ -80,7 +80,7 @@ class ClassificationToolModelsIT {
       assertThat(Math.abs(fromTorchScript[0] - fromTorchScript[1]) + Math.abs(fromTorchScript[1] - fromTorchScript[2]))
           .isGreaterThan(0.01f);
       // A row alone gives what it gave padded in the batch.
-      float[] alone = a.forward(WindowBatch.ofRows(List.of(ids.get(2)), List.of(types.get(2)), 0));
+      float[] alone = a.forward(WindowBatch.ofRows(List.of(ids.get(2)), List.of(types.get(2)), 0)).labels();
       for (int l = 0; l < 3; l++) {
         assertThat(alone[l]).isCloseTo(fromTorchScript[6 + l], org.assertj.core.data.Offset.offset(1e-4f));
       }

@@ -22,7 +22,7 @@ class PrefilterTest {
 
   private static QuestionWork work(String text, Query query) {
     PreparedQuery prepared = new PreparedQuery(query, TOKENIZER.tokenize(query.question()));
-    return new QuestionWork(new Document("d", text), TOKENIZER.tokenize(text), prepared, TOKENIZER.template(), null);
+    return new QuestionWork(new Document("d", text), TOKENIZER.tokenize(text), prepared, TOKENIZER.template(), null, List.of());
   }
 
   private static List<Window> read(QuestionWork work) {
