@@ -125,6 +125,7 @@ class BenchCommand implements Callable<Integer> {
 
   private BenchSettings settings() {
     List<Query> parsedQueries = QueriesFile.read(queries);
+    QueriesFile.requireAnswerQueries(parsedQueries, "bench");
     // The bench runs its models on the CPU.
     EngineOptions options = batching.engineOptions().forDevice(false);
     int threads = workers == null ? Runtime.getRuntime().availableProcessors() : workers;

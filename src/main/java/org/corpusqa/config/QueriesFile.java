@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.corpusqa.qa.Aggregate;
+import org.corpusqa.qa.Classification;
 import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.Prefilter;
@@ -29,12 +31,26 @@ import org.yaml.snakeyaml.nodes.Tag;
 /**
  * Reads a queries file: optional {@code defaults} (any decoding setting) and a list of
  * {@code queries}, each with an {@code id}, a {@code question} and optional per-query settings.
- * Every error names the file and the line, and says what is accepted.
+ * A query with {@code task: classify} asks a classification model for a label instead of an
+ * answer (the default {@code task: answer}): its {@code question} is optional (without one the
+ * text alone is classified), and {@code aggregate}, {@code positive_label} and {@code threshold}
+ * say how windows combine and how a label is decided. Every error names the file and the line,
+ * and says what is accepted.
  */
 public final class QueriesFile {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
   private static final Set<String> TOP_KEYS = Set.of("defaults", "queries");
   private static final String PREFILTER = "prefilter";
+  /** The keys of a classification query besides the decoding settings, which cut its windows. */
+  private static final Set<String> CLASSIFY_KEYS = Set.of("task", "aggregate", "positive_label", "threshold");
+  /**
+   * Each label from the window most sure of it: DaNetQA-style models were trained on a question
+   * with the one passage that bears on it, so over a long document only the windows that hold the
+   * evidence look like their training inputs (README, Classification).
+   */
+  public static final Aggregate DEFAULT_AGGREGATE = Aggregate.MAX;
+  /** A positive label's default threshold: it is decided when it is at least as likely as not. */
+  public static final double DEFAULT_THRESHOLD = 0.5;
 
   private final String source;
 
@@ -104,6 +120,11 @@ public final class QueriesFile {
       Prefilter defaultPrefilter) {
     String id = null;
     String question = null;
+    boolean classify = false;
+    Aggregate aggregate = DEFAULT_AGGREGATE;
+    String positiveLabel = null;
+    Double threshold = null;
+    Node thresholdNode = null;
     for (NodeTuple entry : entries(node, null)) {
       String key = keyOf(entry);
       if (key.equals("id")) {
@@ -116,24 +137,84 @@ public final class QueriesFile {
         if (question.isBlank()) {
           throw error(entry.getValueNode(), "question must not be empty");
         }
+      } else if (key.equals("task")) {
+        String task = string(entry.getValueNode(), "task");
+        if (!task.equals("answer") && !task.equals("classify")) {
+          throw error(entry.getValueNode(), "task must be answer (extractive QA, the default) or classify (a label"
+              + " from a classification model), got: " + task);
+        }
+        classify = task.equals("classify");
+      } else if (key.equals("aggregate")) {
+        String value = string(entry.getValueNode(), "aggregate");
+        aggregate = Aggregate.fromKey(value).orElseThrow(() -> error(entry.getValueNode(),
+            "aggregate must be one of " + Aggregate.allKeys() + ", got: " + value));
+      } else if (key.equals("positive_label")) {
+        positiveLabel = string(entry.getValueNode(), "positive_label");
+      } else if (key.equals("threshold")) {
+        thresholdNode = entry.getValueNode();
+        threshold = probability(thresholdNode, "threshold");
       }
     }
     if (id == null) {
       throw error(node, "query has no 'id'");
     }
-    if (question == null) {
+    if (!classify) {
+      for (NodeTuple entry : node.getValue()) {
+        if (Set.of("aggregate", "positive_label", "threshold").contains(keyOf(entry))) {
+          throw error(entry.getKeyNode(), "query '" + id + "': " + keyOf(entry) + " is for classification queries;"
+              + " add task: classify, or remove it");
+        }
+      }
+    }
+    if (question == null && !classify) {
       throw error(node, "query '" + id + "' has no 'question'");
     }
+    if (threshold != null && positiveLabel == null) {
+      throw error(thresholdNode, "query '" + id + "': threshold applies to a positive_label; name the label it decides");
+    }
+    Classification classification = classify
+        ? new Classification(aggregate, positiveLabel, threshold == null ? DEFAULT_THRESHOLD : threshold) : null;
     Map<DecodingKey, Object> values = new EnumMap<>(DecodingKey.class);
     values.putAll(defaults);
-    values.putAll(settings(node, Set.of("id", "question", PREFILTER)));
+    Set<String> other = new HashSet<>(Set.of("id", "question", PREFILTER, "task"));
+    if (classify) {
+      other.addAll(CLASSIFY_KEYS);
+    }
+    values.putAll(settings(node, other));
     Prefilter prefilter = prefilterOf(node, defaultPrefilter);
     try {
       // Settings are checked together, defaults and overrides alike, whatever their order.
-      return new Query(id, question, base.withAll(values), prefilter);
+      return new Query(id, question == null ? "" : question, base.withAll(values), prefilter, classification);
     } catch (IllegalArgumentException e) {
       throw error(node, "query '" + id + "': " + e.getMessage());
     }
+  }
+
+  /**
+   * Refuses classification queries where only a question-answering model runs: before any data is
+   * read or model loaded, as every configuration error.
+   */
+  public static void requireAnswerQueries(List<Query> queries, String command) {
+    for (Query query : queries) {
+      if (query.isClassification()) {
+        throw new ConfigException("Cannot " + command + " query '" + query.id() + "': task: classify needs a"
+            + " classification model, which " + command + " does not take yet; remove the query from this run");
+      }
+    }
+  }
+
+  private double probability(Node node, String key) {
+    if (node instanceof ScalarNode scalar && (scalar.getTag().equals(Tag.FLOAT) || scalar.getTag().equals(Tag.INT))) {
+      try {
+        double value = Double.parseDouble(scalar.getValue());
+        if (value >= 0 && value <= 1) {
+          return value;
+        }
+      } catch (NumberFormatException e) {
+        // Falls through to the message below.
+      }
+    }
+    throw error(node, "Cannot set " + key + ": must be a probability between 0 and 1, got: " + describe(node));
   }
 
   /** The decoding keys of {@code node}, each checked alone; {@code otherKeys} are allowed and skipped. */

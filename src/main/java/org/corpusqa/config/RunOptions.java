@@ -114,6 +114,7 @@ public record RunOptions(
     }
 
     public Builder setQueries(List<Query> queries) {
+      QueriesFile.requireAnswerQueries(queries, "run");
       this.queries = List.copyOf(queries);
       return this;
     }

@@ -27,6 +27,53 @@ class QueriesFileTest {
   }
 
   @Test
+  void classificationQueriesWithAndWithoutAQuestion() {
+    List<Query> queries = parse(String.join("\n",
+        "queries:",
+        "  - id: clause",
+        "    question: обеспечение исполнения контракта",
+        "  - id: requires_security",
+        "    task: classify",
+        "    question: требуется ли обеспечение исполнения контракта?",
+        "    positive_label: yes",
+        "    threshold: 0.7",
+        "    aggregate: mean",
+        "  - id: contract_type",
+        "    task: classify",
+        "    max_seq_len: 256",
+        ""));
+    assertThat(queries.get(0).isClassification()).isFalse();
+    Query yesNo = queries.get(1);
+    assertThat(yesNo.classification()).isEqualTo(new org.corpusqa.qa.Classification(
+        org.corpusqa.qa.Aggregate.MEAN, "yes", 0.7));
+    Query single = queries.get(2);
+    assertThat(single.question()).isEmpty();
+    assertThat(single.classification()).isEqualTo(new org.corpusqa.qa.Classification(
+        QueriesFile.DEFAULT_AGGREGATE, null, QueriesFile.DEFAULT_THRESHOLD));
+    assertThat(single.settings().maxSeqLen()).isEqualTo(256);
+    // The classification settings are part of the query's identity.
+    assertThat(yesNo.sha256()).isNotEqualTo(new Query(yesNo.id(), yesNo.question(), yesNo.settings()).sha256());
+  }
+
+  @Test
+  void classificationKeysNeedTheirTaskAndAThresholdItsLabel() {
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    aggregate: max\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: query 'a': aggregate is for classification queries;"
+            + " add task: classify, or remove it");
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    task: classify\n    threshold: 0.9\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: query 'a': threshold applies to a positive_label;"
+            + " name the label it decides");
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    task: label\n"))
+        .hasMessageContaining("line 3: task must be answer (extractive QA, the default) or classify");
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    task: classify\n    aggregate: sum\n"))
+        .hasMessageContaining("line 4: aggregate must be one of mean, max, first, got: sum");
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    task: classify\n    positive_label: y\n    threshold: 2\n"))
+        .hasMessageContaining("line 5: Cannot set threshold: must be a probability between 0 and 1, got: 2");
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n"))
+        .hasMessageContaining("query 'a' has no 'question'");
+  }
+
+  @Test
   void defaultsAreThePipelines() {
     List<Query> queries = parse("queries:\n  - id: a\n    question: what?\n");
     assertThat(queries.get(0).settings()).isEqualTo(DecodingSettings.DEFAULTS);
@@ -52,7 +99,7 @@ class QueriesFileTest {
     assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    max_anwser_len: 3\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("Cannot read queries file q.yaml: line 4: unknown key 'max_anwser_len'; use id,"
-            + " prefilter, question, max_seq_len, doc_stride, max_question_len, max_answer_len, top_k,"
+            + " prefilter, question, task, max_seq_len, doc_stride, max_question_len, max_answer_len, top_k,"
             + " handle_impossible_answer, align_to_words, null_threshold");
   }
 
