@@ -66,10 +66,13 @@ public final class BenchRun {
     if (settings.queries().stream().anyMatch(q -> q.prefilter().isOn())) {
       section(report, "prefilter", "prefilter", prefilter(engineRun));
     }
-    if (models.reference() != null) {
+    if (models.reference() != null && !models.classifies()) {
       section(report, "versus_reference", "versus reference", versusReference(engineRun));
     }
-    section(report, "naive_baseline", "naive baseline", naiveBaseline(engineRun));
+    // DJL's stock translator answers questions only.
+    if (!models.classifies()) {
+      section(report, "naive_baseline", "naive baseline", naiveBaseline(engineRun));
+    }
     if (sparkJob != null) {
       section(report, "spark_job", "spark job", sparkJob.measure(docs(), settings, engineRun));
     }

@@ -91,11 +91,13 @@ public final class Benchmark {
    * windowing, batching and decoding cost on their own. Batches are not kept.
    */
   public EngineRun hostOnly(List<Document> docs) {
-    return engine(docs, FixedLogits::new, false);
+    int labels = model.bundle().manifest().labels().size();
+    return engine(docs, () -> new FixedLogits(labels), false);
   }
 
   private EngineRun engine(List<Document> docs, java.util.function.Supplier<ForwardPass> forward, boolean keepBatches) {
-    QaEngine engine = new QaEngine(model.tokenizer(), model.bundle().manifest().maxSeqLen(), options);
+    QaEngine engine = new QaEngine(model.tokenizer(), model.bundle().manifest().maxSeqLen(), options,
+        model.bundle().manifest().labels());
     List<PreparedQuery> prepared = engine.prepare(queries);
     List<List<Document>> parts = Workers.split(docs, workers, d -> d.text().length());
     long start = System.nanoTime();
@@ -175,6 +177,10 @@ public final class Benchmark {
     StringBuilder all = new StringBuilder();
     for (QaResult r : results) {
       all.append(r.docId()).append('\u0001').append(r.query().id());
+      if (r.label() != null) {
+        all.append('\u0001').append(r.label().label()).append(':')
+            .append(String.format(java.util.Locale.ROOT, "%.6g", r.label().score()));
+      }
       for (Answer a : r.answers()) {
         all.append('\u0001').append(a.rank()).append(':').append(a.startChar()).append('-').append(a.endChar())
             .append(':').append(a.score() == null ? "null" : String.format(java.util.Locale.ROOT, "%.6g", a.score()));

@@ -11,6 +11,13 @@ import org.corpusqa.qa.WindowBatch;
  */
 final class FixedLogits implements ForwardPass {
   private static final int LONGEST = 4096;
+  /** A classification model's labels; 0 for a question-answering model. */
+  private final int labels;
+
+  /** @param labels a classification model's label count; 0 for start and end logits */
+  FixedLogits(int labels) {
+    this.labels = labels;
+  }
   private static final float[] START = pattern(0.7, 0.0);
   private static final float[] END = pattern(1.3, 0.5);
 
@@ -27,6 +34,13 @@ final class FixedLogits implements ForwardPass {
     int length = batch.paddedLength();
     if (length > LONGEST) {
       throw new IllegalArgumentException("no fixed logits for windows over " + LONGEST + " tokens");
+    }
+    if (labels > 0) {
+      float[] logits = new float[batch.rows() * labels];
+      for (int i = 0; i < logits.length; i++) {
+        logits[i] = START[i % labels];
+      }
+      return BatchLogits.ofLabels(logits);
     }
     // A model's output is a fresh array per batch too: the copies stand for that, not for compute.
     float[] start = new float[batch.rows() * length];

@@ -18,6 +18,7 @@ import org.corpusqa.bench.SparkJobBench;
 import org.corpusqa.config.ConfigException;
 import org.corpusqa.config.InputFormat;
 import org.corpusqa.config.QueriesFile;
+import org.corpusqa.model.ModelTask;
 import org.corpusqa.qa.EngineOptions;
 import org.corpusqa.qa.Query;
 import picocli.CommandLine.ArgGroup;
@@ -100,12 +101,15 @@ class BenchCommand implements Callable<Integer> {
     SparkSession spark = Sessions.create("corpus-qa bench", scratch.resolve("warehouse").toString());
     try {
       BenchRun.Builder bench = BenchRun.builder()
-          .setModels(BenchModels.load(model, referenceModel, spark.sparkContext().hadoopConfiguration()))
+          .setModels(BenchModels.load(model, referenceModel, spark.sparkContext().hadoopConfiguration(),
+              settings.queries().get(0).isClassification() ? ModelTask.TEXT_CLASSIFICATION
+                  : ModelTask.QUESTION_ANSWERING))
           .setCorpus(benchCorpus(spark))
           .setSettings(settings)
           .optListener(BenchCommand::print)
           .optHostOnly(hostOnly);
-      if (!skipSpark && !hostOnly) {
+      // The job labels nothing yet: classification benches measure the engine.
+      if (!skipSpark && !hostOnly && !settings.queries().get(0).isClassification()) {
         bench.optSparkJob(new SparkJobBench(spark, model, scratch));
       }
       write(bench.build().run());
@@ -125,7 +129,11 @@ class BenchCommand implements Callable<Integer> {
 
   private BenchSettings settings() {
     List<Query> parsedQueries = QueriesFile.read(queries);
-    QueriesFile.requireAnswerQueries(parsedQueries, "bench");
+    if (parsedQueries.stream().anyMatch(Query::isClassification)
+        && !parsedQueries.stream().allMatch(Query::isClassification)) {
+      throw new ConfigException("Cannot bench " + queries + ": it mixes classification queries (task: classify) with"
+          + " questions; a bench measures one model, so give it queries of one kind");
+    }
     // The bench runs its models on the CPU.
     EngineOptions options = batching.engineOptions().forDevice(false);
     int threads = workers == null ? Runtime.getRuntime().availableProcessors() : workers;

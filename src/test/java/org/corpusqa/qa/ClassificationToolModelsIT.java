@@ -79,6 +79,19 @@ class ClassificationToolModelsIT {
       // The logits spread as a trained model's do, not flat.
       assertThat(Math.abs(fromTorchScript[0] - fromTorchScript[1]) + Math.abs(fromTorchScript[1] - fromTorchScript[2]))
           .isGreaterThan(0.01f);
+      // The bench's engine and host-only runs label every (document, query).
+      List<Query> queries = List.of(new Query("yes_no", "требуется ли обеспечение?", DecodingSettings.DEFAULTS,
+          Prefilter.OFF, new Classification(Aggregate.MAX, "да", 0.5)));
+      List<Document> docs = org.corpusqa.bench.SyntheticCorpus.generate(6, 7);
+      org.corpusqa.bench.Benchmark bench =
+          new org.corpusqa.bench.Benchmark(torchscript, queries, EngineOptions.DEFAULTS, 1, 0.1);
+      for (org.corpusqa.bench.Benchmark.EngineRun run : List.of(bench.engine(docs), bench.hostOnly(docs))) {
+        assertThat(run.results()).hasSize(6).allSatisfy(r -> {
+          assertThat(r.label()).isNotNull();
+          assertThat(r.label().probabilities()).containsOnlyKeys("нет", "да", "не знаю");
+        });
+        assertThat(run.stats().windows()).isGreaterThanOrEqualTo(6);
+      }
       // A row alone gives what it gave padded in the batch.
       float[] alone = a.forward(WindowBatch.ofRows(List.of(ids.get(2)), List.of(types.get(2)), 0)).labels();
       for (int l = 0; l < 3; l++) {
