@@ -117,7 +117,7 @@ SEPARATORS = ["\n\n", "\n\n", "\n", "\r\n", "\r\n\r\n", " "]
 def rubles(rng, low=50_000, high=30_000_000):
     value = rng.randrange(low, high)
     whole = f"{value:,}".replace(",", "\u00a0" if rng.random() < 0.2 else " ")
-    return whole + ",00"
+    return whole + (",00" if rng.random() < 0.7 else "")
 
 
 def numbered(style, n, text):
@@ -169,7 +169,8 @@ def russian_contract(rng, sections_range=None):
             body = rng.choice(none)
         else:
             continue
-        sections.insert(rng.randint(1, len(sections)), body)
+        # Anywhere, the very start included: an excerpt may begin with its security section.
+        sections.insert(rng.randint(0 if rng.random() < 0.1 else 1, len(sections)), body)
     return sections, golds
 
 

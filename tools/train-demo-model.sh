@@ -17,6 +17,12 @@ seed="${SEED:-1}"
 contracts="${CONTRACTS:-600}"
 epochs="${EPOCHS:-12}"
 lr="${LR:-1e-3}"
+# INIT: continue from a model.pt of the same shape (a previous demo model) instead of random weights.
+init="${INIT:-}"
+init_args=()
+[[ -n "$init" ]] && init_args=(--init "$init")
+# The previous training's record, carried into the new manifest when continuing from it.
+previous="$( [[ -n "$init" && -f "$(dirname "$init")/corpusqa-model.json" ]] && cat "$(dirname "$init")/corpusqa-model.json" || echo '{}')"
 tokenizer=src/test/resources/models/test-tokenizer.json
 shape=(--arch distilbert --layers 2 --hidden 128 --heads 4 --intermediate 512 --max-positions 512)
 work="$(mktemp -d)"
@@ -25,20 +31,22 @@ trap 'rm -rf "$work"' EXIT
 "$py" tools/generate-contracts.py --seed "$seed" --count "$contracts" --format squad --out "$work/train.json"
 began=$(date +%s)
 "$train_py" tools/train-test-model.py "${shape[@]}" --tokenizer "$tokenizer" --train "$work/train.json" \
-  --max-len 384 --stride 128 --epochs "$epochs" --lr "$lr" --seed "$seed" --out "$work/demo.state"
+  --max-len 384 --stride 128 --epochs "$epochs" --lr "$lr" --seed "$seed" "${init_args[@]+"${init_args[@]}"}" \
+  --out "$work/demo.state"
 seconds=$(( $(date +%s) - began ))
 rm -rf "$out"
 "$py" tools/make-test-model.py "${shape[@]}" --tokenizer "$tokenizer" --weights "$work/demo.state" \
   --name contracts-demo --out "$out"
 "$py" - "$out/corpusqa-model.json" "$seed" "$contracts" "$epochs" "$lr" "$seconds" "${shape[*]}" \
-  "$("$train_py" -c 'import torch; print(torch.__version__)')" <<'PY'
+  "$("$train_py" -c 'import torch; print(torch.__version__)')" "$init" "$previous" <<'PY'
 import json, platform, sys
-path, seed, contracts, epochs, lr, seconds, shape, trained_with = sys.argv[1:]
+path, seed, contracts, epochs, lr, seconds, shape, trained_with, init, previous = sys.argv[1:]
 with open(path, encoding="utf-8") as f:
     manifest = json.load(f)
 manifest["version"] = "1"
 manifest["training"] = {
-    "command": "SEED=%s CONTRACTS=%s EPOCHS=%s LR=%s tools/train-demo-model.sh" % (seed, contracts, epochs, lr),
+    "command": ("INIT=%s " % init if init else "")
+               + "SEED=%s CONTRACTS=%s EPOCHS=%s LR=%s tools/train-demo-model.sh" % (seed, contracts, epochs, lr),
     "trained_with": "PyTorch %s" % trained_with,
     "data": "tools/generate-contracts.py --seed %s --count %s --format squad" % (seed, contracts),
     "shape": shape,
@@ -50,6 +58,9 @@ manifest["training"] = {
     "note": "trained from scratch on generated contracts for the two contract-security questions; "
             "knows nothing else. For real work export a real model (README, Models).",
 }
+if init:
+    # Continued from an earlier training: its record is kept, so the whole history reproduces.
+    manifest["training"]["continued_from"] = json.loads(previous).get("training")
 with open(path, "w", encoding="utf-8") as f:
     json.dump(manifest, f, indent=2, ensure_ascii=False)
     f.write("\n")

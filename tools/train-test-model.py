@@ -175,6 +175,8 @@ def main():
     p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--init", help="start from these weights instead of random ones: a state dict, or a "
+                   "TorchScript model.pt written by make-test-model.py with the same shape flags")
     p.add_argument("--out", required=True, help="state dict file to write")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -196,6 +198,13 @@ def main():
     model = cls(args.arch, make_test_model.vocab_size_of(tokenizer_json), args.layers, args.hidden,
                 args.heads, args.intermediate, args.max_positions)
     make_test_model.initialise(model, args.seed, logit_scale=1.0)
+    if args.init:
+        try:
+            state = torch.jit.load(args.init).state_dict()
+        except RuntimeError:
+            state = torch.load(args.init)
+        model.load_state_dict(state)
+        print(f"starting from the weights of {args.init}", flush=True)
     steps = args.epochs * ((len(items) + args.batch - 1) // args.batch)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     warmup = max(1, steps // 10)
