@@ -189,7 +189,9 @@ def english_contract(rng):
 
 
 def contract(rng, sections_range=None):
-    sections, golds = english_contract(rng) if rng.random() < 0.2 else russian_contract(rng, sections_range)
+    # --sections asks for long Russian contracts only; the English variant is short by construction.
+    english = sections_range is None and rng.random() < 0.2
+    sections, golds = english_contract(rng) if english else russian_contract(rng, sections_range)
     style = rng.choice(["dot", "dot", "section", "article", "paren", "none"])
     separator = rng.choice(SEPARATORS)
     text = separator.join(numbered(style, i + 1, s).replace("{k}", str(i + 1)) for i, s in enumerate(sections))
