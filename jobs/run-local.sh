@@ -43,3 +43,12 @@ jobs/corpus-qa sql --warehouse "$warehouse" \
           substr(answer, 1, 60) AS answer_start, no_answer_reason
    FROM answers WHERE rank = 1 AND model_sha256 = (SELECT max_by(model_sha256, processed_at) FROM answers)
    ORDER BY doc_id, query_id"
+
+if [[ "$model" == "jobs/models/contracts-demo" ]]; then
+  cat <<'QUALITY'
+== The demo model's measured quality (README, Limits; evaluate --format contracts --max-answer-len 64):
+   200 unseen generated contracts (tools/generate-contracts.py --seed 2 --count 200): EM 73.8, F1 92.6,
+   "no answer" right for 100% of the questions without a clause; the 8 sample contracts: EM 87.5,
+   F1 92.6 (7 of 8 clauses found, contract-0005's performance clause missed).
+QUALITY
+fi
