@@ -23,41 +23,32 @@ final class BatchingOptions {
   String tokenizerThreads;
 
   EngineOptions engineOptions() {
-    int tokens;
-    if ("auto".equals(maxBatchTokens)) {
-      tokens = EngineOptions.AUTO_TOKENS;
-    } else {
-      try {
-        tokens = Integer.parseInt(maxBatchTokens);
-      } catch (NumberFormatException e) {
-        tokens = -1;
-      }
-      if (tokens < 1) {
-        throw new ConfigException(
-            "Cannot batch: --max-batch-tokens must be a positive number or auto, got: " + maxBatchTokens);
-      }
-    }
+    int tokens = numberOrAuto("--max-batch-tokens", maxBatchTokens, 1, EngineOptions.AUTO_TOKENS);
     EngineOptions.Overlap mode = switch (overlap) {
       case "auto" -> EngineOptions.Overlap.AUTO;
       case "on" -> EngineOptions.Overlap.ON;
       case "off" -> EngineOptions.Overlap.OFF;
       default -> throw new ConfigException("Cannot batch: --overlap must be auto, on or off, got: " + overlap);
     };
-    int threads;
-    if ("auto".equals(tokenizerThreads)) {
-      threads = EngineOptions.AUTO_THREADS;
-    } else {
-      try {
-        threads = Integer.parseInt(tokenizerThreads);
-      } catch (NumberFormatException e) {
-        threads = -1;
-      }
-      if (threads < 0) {
-        throw new ConfigException(
-            "Cannot batch: --tokenizer-threads must be 0 or more, or auto, got: " + tokenizerThreads);
-      }
-    }
+    int threads = numberOrAuto("--tokenizer-threads", tokenizerThreads, 0, EngineOptions.AUTO_THREADS);
     return new EngineOptions(tokens, EngineOptions.DEFAULTS.maxBatchRows(), EngineOptions.DEFAULTS.lookaheadWindows(),
         mode, threads);
+  }
+
+  /** {@code auto} as {@code auto}, or a whole number of at least {@code min}. */
+  private static int numberOrAuto(String option, String value, int min, int auto) {
+    if ("auto".equals(value)) {
+      return auto;
+    }
+    try {
+      int number = Integer.parseInt(value);
+      if (number >= min) {
+        return number;
+      }
+    } catch (NumberFormatException e) {
+      // The message below says what is accepted.
+    }
+    throw new ConfigException("Cannot batch: " + option + " must be " + (min == 0 ? "0 or more" : "a positive number")
+        + ", or auto, got: " + value);
   }
 }

@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
@@ -246,19 +245,7 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
   private BatchLogits await(Future<BatchLogits> logits) {
     long t0 = System.nanoTime();
     try {
-      return logits.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for the model", e);
-    } catch (ExecutionException e) {
-      // The forward pass's own exception, so that out-of-memory and model failures read as without overlap.
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException("Model forward pass failed", e.getCause());
+      return Futures.get(logits, "the model's forward pass");
     } finally {
       stats.forwardWaitNanos += System.nanoTime() - t0;
     }

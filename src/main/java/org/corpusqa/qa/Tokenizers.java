@@ -2,7 +2,6 @@ package org.corpusqa.qa;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,20 +29,7 @@ final class Tokenizers implements Iterator<Tokenizers.Tokenizing>, AutoCloseable
   record Tokenizing(QaEngine.Request request, Future<TokenizedText> tokens) {
     /** Waits for the tokens; the tokenizer's own exception when it failed on the text. */
     TokenizedText context() {
-      try {
-        return tokens.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while waiting for the tokenizer", e);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException failure) {
-          throw failure;
-        }
-        if (e.getCause() instanceof Error error) {
-          throw error;
-        }
-        throw new IllegalStateException("Tokenizer failed", e.getCause());
-      }
+      return Futures.get(tokens, "the tokenizer");
     }
   }
 

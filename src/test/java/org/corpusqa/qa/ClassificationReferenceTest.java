@@ -66,8 +66,8 @@ class ClassificationReferenceTest {
       float[] batched = pass.forward(WindowBatch.ofRows(ids, types, padId)).labels();
       for (int e = 0; e < examples.size(); e++) {
         float[] alone = pass.forward(WindowBatch.ofRows(List.of(ids.get(e)), List.of(types.get(e)), padId)).labels();
-        double[] fromBatch = softmax(batched, e * labels.size(), labels.size());
-        for (double[] probabilities : List.of(fromBatch, softmax(alone, 0, labels.size()))) {
+        double[] fromBatch = LabelAggregator.softmax(batched, e * labels.size(), labels.size());
+        for (double[] probabilities : List.of(fromBatch, LabelAggregator.softmax(alone, 0, labels.size()))) {
           JsonNode want = examples.get(e).get("probabilities");
           for (int l = 0; l < labels.size(); l++) {
             assertThat(Math.abs(probabilities[l] - want.get(l).asDouble()))
@@ -108,23 +108,6 @@ class ClassificationReferenceTest {
     SingleTemplate t = tokenizer.singleTemplate();
     int[] tokens = tokenizer.tokenize(text).ids();
     return t.wrap(tokens, 0, Math.min(tokens.length, maxLen - t.specialTokenCount()));
-  }
-
-  private static double[] softmax(float[] logits, int from, int count) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < count; i++) {
-      max = Math.max(max, logits[from + i]);
-    }
-    double sum = 0;
-    double[] out = new double[count];
-    for (int i = 0; i < count; i++) {
-      out[i] = Math.exp(logits[from + i] - max);
-      sum += out[i];
-    }
-    for (int i = 0; i < count; i++) {
-      out[i] /= sum;
-    }
-    return out;
   }
 
   private static long[] row(int[] values) {
