@@ -146,17 +146,30 @@ class ModelBundleTest {
         + " \"attention_mask\"], \"max_seq_len\": 384, \"max_len\": 3}");
     assertThatThrownBy(() -> ModelBundle.open(copy))
         .hasMessage("Cannot load model bundle: " + copy.resolve("corpusqa-model.json")
-            + " is invalid: unknown key 'max_len'; use only architecture, created_by, inputs,"
+            + " is invalid: unknown key 'max_len'; use only architecture, created_by, inputs, labels,"
             + " max_seq_len, name, pad_token_id, precision, task, training, version");
   }
 
   @Test
   void manifestWrongTask() throws IOException {
-    Path copy = withManifest("{\"task\": \"text-classification\", \"name\": \"m\", \"inputs\": [\"input_ids\","
+    Path unknown = withManifest("{\"task\": \"summarization\", \"name\": \"m\", \"inputs\": [\"input_ids\","
         + " \"attention_mask\"], \"max_seq_len\": 384}");
-    assertThatThrownBy(() -> ModelBundle.open(copy))
-        .hasMessage("Cannot load model bundle: " + copy.resolve("corpusqa-model.json")
-            + " is invalid: task must be 'question-answering', got: text-classification");
+    assertThatThrownBy(() -> ModelBundle.open(unknown))
+        .hasMessage("Cannot load model bundle: " + unknown.resolve("corpusqa-model.json")
+            + " is invalid: task must be one of question-answering, text-classification, got: summarization");
+    // The same copy, its manifest rewritten.
+    Path classifier = unknown;
+    Files.writeString(classifier.resolve("corpusqa-model.json"), "{\"task\": \"text-classification\", \"name\": \"m\","
+        + " \"inputs\": [\"input_ids\", \"attention_mask\"], \"max_seq_len\": 384, \"labels\": [\"no\", \"yes\"]}");
+    assertThatThrownBy(() -> ModelBundle.open(classifier))
+        .hasMessage("Cannot load model bundle " + classifier + ": its corpusqa-model.json says task text-classification,"
+            + " but a question-answering model is needed here; export an AutoModelForQuestionAnswering");
+    assertThat(ModelBundle.open(classifier, ModelTask.TEXT_CLASSIFICATION).manifest().labels()).containsExactly("no", "yes");
+    Path noLabels = unknown;
+    Files.writeString(noLabels.resolve("corpusqa-model.json"), "{\"task\": \"text-classification\", \"name\": \"m\","
+        + " \"inputs\": [\"input_ids\", \"attention_mask\"], \"max_seq_len\": 384}");
+    assertThatThrownBy(() -> ModelBundle.open(noLabels, ModelTask.TEXT_CLASSIFICATION))
+        .hasMessageContaining("a text-classification model needs labels");
   }
 
   @Test
