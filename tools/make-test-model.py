@@ -107,6 +107,7 @@ class SequenceClassificationModel(QuestionAnsweringModel):
 
     def __init__(self, arch, vocab_size, layers, hidden, heads, intermediate, max_positions, num_labels):
         super().__init__(arch, vocab_size, layers, hidden, heads, intermediate, max_positions)
+        del self.qa_outputs  # the encoder's QA head: a classifier has its own
         self.pooler = nn.Linear(hidden, hidden)
         self.classifier = nn.Linear(hidden, num_labels)
 
@@ -157,11 +158,13 @@ def initialise(model, seed, logit_scale):
             nn.init.zeros_(module.bias)
     # Wider QA-head weights give logits with a spread like a trained model's (a few units), so that
     # answers and scores differ clearly between spans instead of being nearly uniform.
-    hidden = model.qa_outputs.in_features
-    nn.init.normal_(model.qa_outputs.weight, mean=0.0, std=logit_scale / math.sqrt(hidden))
     if isinstance(model, SequenceClassificationModel):
+        hidden = model.classifier.in_features
         nn.init.normal_(model.pooler.weight, mean=0.0, std=1.0 / math.sqrt(hidden))
         nn.init.normal_(model.classifier.weight, mean=0.0, std=logit_scale / math.sqrt(hidden))
+    else:
+        hidden = model.qa_outputs.in_features
+        nn.init.normal_(model.qa_outputs.weight, mean=0.0, std=logit_scale / math.sqrt(hidden))
 
 
 def add_shape_arguments(parser):

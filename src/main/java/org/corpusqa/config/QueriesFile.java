@@ -203,6 +203,7 @@ public final class QueriesFile {
     }
   }
 
+  /** A number from 0 to 1; the message names {@code key} and quotes the value as written. */
   private double probability(Node node, String key) {
     if (node instanceof ScalarNode scalar && (scalar.getTag().equals(Tag.FLOAT) || scalar.getTag().equals(Tag.INT))) {
       try {
@@ -352,17 +353,7 @@ public final class QueriesFile {
   }
 
   private double probability(Node node, DecodingKey setting) {
-    if (node instanceof ScalarNode scalar && (scalar.getTag().equals(Tag.FLOAT) || scalar.getTag().equals(Tag.INT))) {
-      try {
-        return setting.checkProbability(Double.parseDouble(scalar.getValue()));
-      } catch (NumberFormatException e) {
-        // Falls through to the message below.
-      } catch (IllegalArgumentException e) {
-        throw error(node, e.getMessage());
-      }
-    }
-    throw error(node, "Cannot set " + setting.key() + ": must be a probability between 0 and 1, got: "
-        + describe(node));
+    return setting.checkProbability(probability(node, setting.key()));
   }
 
   private boolean bool(Node node, String key) {

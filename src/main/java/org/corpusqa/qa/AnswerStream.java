@@ -117,8 +117,9 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
     return ready.poll();
   }
 
+  /** Documents not yet admitted: still in the iterator, or pulled ahead by the tokenizer threads. */
   private boolean moreDocuments() {
-    return documents.hasNext() || (tokenizers != null && tokenizers.hasNext());
+    return tokenizers != null ? tokenizers.hasNext() : documents.hasNext();
   }
 
   private void gatherWindows() {

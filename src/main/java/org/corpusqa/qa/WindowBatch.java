@@ -64,10 +64,10 @@ public final class WindowBatch {
 
   /**
    * A batch of rows given as ids and token types (each row its own length, padded with {@code
-   * padId}); it carries no windows to decode. For classification windows, laid out by {@link
-   * SingleTemplate} or {@link PairTemplate}.
+   * padId}); it carries no windows to decode. For tests that lay out inputs by hand, to hold the
+   * engine's windows against them.
    */
-  public static WindowBatch ofRows(List<long[]> ids, List<long[]> types, int padId) {
+  static WindowBatch ofRows(List<long[]> ids, List<long[]> types, int padId) {
     int rows = ids.size();
     int longest = ids.stream().mapToInt(r -> r.length).max().orElse(0);
     long[] inputIds = new long[rows * longest];

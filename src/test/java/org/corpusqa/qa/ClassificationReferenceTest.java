@@ -107,7 +107,7 @@ class ClassificationReferenceTest {
   private static long[][] singleWindow(QaTokenizer tokenizer, String text, int maxLen) {
     SingleTemplate t = tokenizer.singleTemplate();
     int[] tokens = tokenizer.tokenize(text).ids();
-    return t.wrap(tokens, 0, Math.min(tokens.length, maxLen - t.specialTokenCount()));
+    return HandLaidWindows.single(t, tokens, 0, Math.min(tokens.length, maxLen - t.specialTokenCount()));
   }
 
   private static long[] row(int[] values) {

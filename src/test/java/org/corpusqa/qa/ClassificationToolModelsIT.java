@@ -64,7 +64,7 @@ class ClassificationToolModelsIT {
     for (String text : List.of("Обеспечение исполнения контракта не требуется.",
         "Поставщик обязуется поставить товар в срок, а заказчик обязуется принять и оплатить его.", "Цена.")) {
       int[] tokens = tokenizer.tokenize(text).ids();
-      long[][] window = single.wrap(tokens, 0, tokens.length);
+      long[][] window = HandLaidWindows.single(single, tokens, 0, tokens.length);
       ids.add(window[0]);
       types.add(window[1]);
     }
