@@ -55,7 +55,7 @@ public final class SparkJobBench {
   private RunOptions runOptions(String input, BenchSettings settings) {
     // Full mode, so every document reaches the model however often the bench runs; no quarantine limit.
     return RunOptions.builder().setInput(input).setQueries(settings.queries()).setModel(modelUri)
-        .optTables(RunOptions.Tables.in(null, "bench_answers", "bench_quarantine", "bench_runs"))
+        .optTables(RunOptions.Tables.in(null, "bench_answers", "bench_quarantine", "bench_runs", "bench_labels"))
         .optMode(RunMode.FULL).optMaxQuarantineShare(1.0).optEngineOptions(settings.options()).build();
   }
 

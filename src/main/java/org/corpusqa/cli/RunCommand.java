@@ -15,11 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code corpus-qa run}: answers the queries over a corpus into the answers table. */
+/** {@code corpus-qa run}: answers the queries over a corpus into the answers table, and labels into the labels table. */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Answer every query for every document and merge the answers into the table.")
+    description = "Answer every query for every document and merge the answers (and labels) into the tables.")
 class RunCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, description = "Corpus path or URI (file:, hdfs:, s3a:).")
   String input;
@@ -32,8 +32,13 @@ class RunCommand implements Callable<Integer> {
   @Option(names = "--queries", required = true, description = "Queries YAML file.")
   Path queries;
 
-  @Option(names = "--model", required = true, description = "Model bundle or Hugging Face folder, local or a Hadoop URI.")
+  @Option(names = "--model", required = true, description = "Model bundle or Hugging Face folder, local or a Hadoop"
+      + " URI: the question-answering model of the answer queries (or the classifier, when all queries classify).")
   String model;
+
+  @Option(names = "--classifier", description = "Text-classification model (bundle or Hugging Face folder) of the"
+      + " queries with task: classify, when --model answers the others.")
+  String classifier;
 
   @Option(names = "--table", defaultValue = RunOptions.Tables.DEFAULT_ANSWERS,
       description = "Answers table (default: ${DEFAULT-VALUE}).")
@@ -46,6 +51,10 @@ class RunCommand implements Callable<Integer> {
   @Option(names = "--runs-table", defaultValue = RunOptions.Tables.DEFAULT_RUNS,
       description = "Runs table (default: ${DEFAULT-VALUE}).")
   String runsTable;
+
+  @Option(names = "--labels-table", defaultValue = RunOptions.Tables.DEFAULT_LABELS,
+      description = "Labels table of the classify queries (default: ${DEFAULT-VALUE}).")
+  String labelsTable;
 
   @Option(names = "--mode", defaultValue = "incremental",
       description = "incremental: skip (document, question) pairs answered before with the same model and"
@@ -106,9 +115,10 @@ class RunCommand implements Callable<Integer> {
         .setInput(input)
         .setQueries(QueriesFile.read(queries))
         .setModel(model)
+        .optClassifier(classifier)
         .optInputFormat(inputFormat)
         .optColumns(idColumn, textColumn)
-        .optTables(RunOptions.Tables.in(warehouse.namespace, table, quarantineTable, runsTable))
+        .optTables(RunOptions.Tables.in(warehouse.namespace, table, quarantineTable, runsTable, labelsTable))
         .optMode(mode)
         .optExplain(explain, explainLimit)
         .optMaxTextChars(maxTextChars)

@@ -190,19 +190,6 @@ public final class QueriesFile {
     }
   }
 
-  /**
-   * Refuses classification queries where only a question-answering model runs: before any data is
-   * read or model loaded, as every configuration error.
-   */
-  public static void requireAnswerQueries(List<Query> queries, String command) {
-    for (Query query : queries) {
-      if (query.isClassification()) {
-        throw new ConfigException("Cannot " + command + " query '" + query.id() + "': task: classify needs a"
-            + " classification model, which " + command + " does not take yet; remove the query from this run");
-      }
-    }
-  }
-
   /** A number from 0 to 1; the message names {@code key} and quotes the value as written. */
   private double probability(Node node, String key) {
     if (node instanceof ScalarNode scalar && (scalar.getTag().equals(Tag.FLOAT) || scalar.getTag().equals(Tag.INT))) {

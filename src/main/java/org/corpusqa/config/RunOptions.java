@@ -11,6 +11,8 @@ import org.corpusqa.qa.Query;
  * is written here once, and {@link Builder#build()} checks the values before any job starts.
  *
  * @param inputFormat null to go by the input's file names ({@link InputFormat#ofFileName})
+ * @param modelUri the model of the answer queries, or of the classify queries when they are all there is
+ * @param classifierUri null, or the classification model of the classify queries ({@code --classifier})
  * @param explainDirectory null unless {@code --explain} was given
  * @param maxTextChars longer texts are quarantined as TEXT_TOO_LARGE
  * @param maxQuarantineShare the run fails when more than this share of its records is quarantined
@@ -23,6 +25,7 @@ public record RunOptions(
     String textColumn,
     List<Query> queries,
     String modelUri,
+    String classifierUri,
     Tables tables,
     RunMode mode,
     String explainDirectory,
@@ -50,26 +53,27 @@ public record RunOptions(
   public record Chunk(String backfillId, String name, InputSlice slice) {}
 
   /** The output tables of a run, each named with its namespace ({@code qa.answers}). */
-  public record Tables(String answers, String quarantine, String runs) {
+  public record Tables(String answers, String quarantine, String runs, String labels) {
     public static final String DEFAULT_ANSWERS = "answers";
     public static final String DEFAULT_QUARANTINE = "quarantine";
     public static final String DEFAULT_RUNS = "runs";
+    public static final String DEFAULT_LABELS = "labels";
 
     /**
      * The tables as given on the command line, put in their namespace: {@code --namespace}, or the
-     * one {@code answers} names, or {@value Namespace#DEFAULT}; the other two follow unless they
+     * one {@code answers} names, or {@value Namespace#DEFAULT}; the others follow unless they
      * name a namespace themselves.
      *
      * @param namespace the {@code --namespace} value, null when absent
      */
-    public static Tables in(String namespace, String answers, String quarantine, String runs) {
+    public static Tables in(String namespace, String answers, String quarantine, String runs, String labels) {
       Namespace in = Namespace.of(namespace, answers);
-      return new Tables(in.qualify(answers), in.qualify(quarantine), in.qualify(runs));
+      return new Tables(in.qualify(answers), in.qualify(quarantine), in.qualify(runs), in.qualify(labels));
     }
 
     /** The default tables in the default namespace. */
     public static Tables defaults() {
-      return in(null, DEFAULT_ANSWERS, DEFAULT_QUARANTINE, DEFAULT_RUNS);
+      return in(null, DEFAULT_ANSWERS, DEFAULT_QUARANTINE, DEFAULT_RUNS, DEFAULT_LABELS);
     }
   }
 
@@ -80,8 +84,18 @@ public record RunOptions(
 
   /** The same run restricted to one backfill chunk. */
   public RunOptions forChunk(Chunk chunk) {
-    return new RunOptions(input, inputFormat, idColumn, textColumn, queries, modelUri, tables, mode,
+    return new RunOptions(input, inputFormat, idColumn, textColumn, queries, modelUri, classifierUri, tables, mode,
         explainDirectory, explainLimit, maxTextChars, maxQuarantineShare, engineOptions, chunk);
+  }
+
+  /** The queries answered with spans ({@code task: answer}), in the file's order. */
+  public List<Query> answerQueries() {
+    return queries.stream().filter(q -> !q.isClassification()).toList();
+  }
+
+  /** The queries answered with labels ({@code task: classify}), in the file's order. */
+  public List<Query> classifyQueries() {
+    return queries.stream().filter(Query::isClassification).toList();
   }
 
   public static Builder builder() {
@@ -93,6 +107,7 @@ public record RunOptions(
     private String input;
     private List<Query> queries;
     private String modelUri;
+    private String classifierUri;
     /** Null: the format the input's file names say. */
     private InputFormat inputFormat;
     private String idColumn = DEFAULT_ID_COLUMN;
@@ -114,7 +129,6 @@ public record RunOptions(
     }
 
     public Builder setQueries(List<Query> queries) {
-      QueriesFile.requireAnswerQueries(queries, "run");
       this.queries = List.copyOf(queries);
       return this;
     }
@@ -122,6 +136,12 @@ public record RunOptions(
     /** A model bundle or Hugging Face folder, local or a Hadoop URI. */
     public Builder setModel(String modelUri) {
       this.modelUri = modelUri;
+      return this;
+    }
+
+    /** The classification model of the classify queries, when {@code --model} answers the others. */
+    public Builder optClassifier(String classifierUri) {
+      this.classifierUri = classifierUri;
       return this;
     }
 
@@ -183,7 +203,7 @@ public record RunOptions(
         throw new ConfigException(
             "Cannot use --max-quarantine-share: must be between 0 and 1, got: " + maxQuarantineShare);
       }
-      return new RunOptions(input, inputFormat, idColumn, textColumn, queries, modelUri, tables, mode,
+      return new RunOptions(input, inputFormat, idColumn, textColumn, queries, modelUri, classifierUri, tables, mode,
           explainDirectory, explainLimit, maxTextChars, maxQuarantineShare, engineOptions, null);
     }
   }

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.corpusqa.io.AnswersTable;
 import org.corpusqa.io.SerializableConf;
+import org.corpusqa.model.ModelTask;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
 import org.corpusqa.qa.Prefilter;
@@ -19,6 +20,8 @@ import org.corpusqa.qa.Query;
  *
  * @param modelUri where executors find the model
  * @param modelSha256 the model's identity as the driver computed it; executors check their copy
+ * @param modelTask what the model computes: spans (rows of the answers table) or labels (rows of the
+ *     labels table)
  * @param queries the questions asked of every document ({@code run}); empty when each row brings
  *     its own
  * @param questions where a row's questions come from
@@ -33,6 +36,7 @@ public record AnswerTask(
     String modelUri,
     String modelSha256,
     String modelName,
+    ModelTask modelTask,
     List<Query> queries,
     Questions questions,
     DecodingSettings labelledQuestionSettings,
@@ -61,8 +65,13 @@ public record AnswerTask(
     return new AnswersTable.Provenance(modelName, modelSha256, runId, new Timestamp(processedAtMicros / 1000));
   }
 
-  public static Builder forModel(String modelUri, String modelSha256, String modelName) {
-    return new Builder(modelUri, modelSha256, modelName);
+  public static Builder forModel(String modelUri, String modelSha256, String modelName, ModelTask modelTask) {
+    return new Builder(modelUri, modelSha256, modelName, modelTask);
+  }
+
+  /** Whether the model gives labels (rows of the labels table) rather than spans. */
+  public boolean labels() {
+    return modelTask == ModelTask.TEXT_CLASSIFICATION;
   }
 
   /** Builds an {@link AnswerTask}. */
@@ -70,6 +79,7 @@ public record AnswerTask(
     private final String modelUri;
     private final String modelSha256;
     private final String modelName;
+    private final ModelTask modelTask;
     private List<Query> queries = List.of();
     private Questions questions;
     private DecodingSettings labelledQuestionSettings;
@@ -82,10 +92,11 @@ public record AnswerTask(
     private SerializableConf hadoopConf;
     private FaultInjection faults = FaultInjection.NONE;
 
-    private Builder(String modelUri, String modelSha256, String modelName) {
+    private Builder(String modelUri, String modelSha256, String modelName, ModelTask modelTask) {
       this.modelUri = Objects.requireNonNull(modelUri);
       this.modelSha256 = Objects.requireNonNull(modelSha256);
       this.modelName = Objects.requireNonNull(modelName);
+      this.modelTask = Objects.requireNonNull(modelTask);
     }
 
     public Builder setRun(String runId, Instant startedAt) {
@@ -137,7 +148,7 @@ public record AnswerTask(
       Objects.requireNonNull(runId, "setRun");
       Objects.requireNonNull(hadoopConf, "setHadoopConf");
       Objects.requireNonNull(questions, "setQueries or setLabelledQuestions");
-      return new AnswerTask(modelUri, modelSha256, modelName, queries, questions, labelledQuestionSettings,
+      return new AnswerTask(modelUri, modelSha256, modelName, modelTask, queries, questions, labelledQuestionSettings,
           labelledQuestionPrefilter, engineOptions, runId, startedAt.toEpochMilli() * 1000, explainDirectory, explainDocIds, hadoopConf,
           faults);
     }

@@ -9,6 +9,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.corpusqa.io.AnswersTable;
 import org.corpusqa.io.ExplainWriter;
+import org.corpusqa.io.LabelsTable;
 import org.corpusqa.model.ModelBundle;
 import org.corpusqa.model.ModelCache;
 import org.corpusqa.model.QaModel;
@@ -21,7 +22,8 @@ import org.corpusqa.qa.WindowObserver;
 
 /**
  * The partition function of {@code run} and {@code evaluate}: streams a partition's documents
- * through the QA engine and streams out rows of {@link AnswersTable#WITH_FAILURES}. The model is
+ * through the QA engine and streams out rows of {@link AnswersTable#WITH_FAILURES} (a classifier's:
+ * {@link LabelsTable#WITH_FAILURES}). The model is
  * shared by every task of the executor JVM; each task has its own forward pass, closed when the task
  * ends.
  */
@@ -47,10 +49,11 @@ public final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> 
     Device device = TaskDevice.of(context);
     QaModel model = ModelCache.get(bundle, device);
     QaEngine engine = new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(),
-        task.engineOptions().forDevice(device.isGpu(), context == null ? 1 : context.cpus()));
+        task.engineOptions().forDevice(device.isGpu(), context == null ? 1 : context.cpus()),
+        bundle.manifest().labels());
     List<PreparedQuery> queries = task.queries().isEmpty() ? List.of() : engine.prepare(task.queries());
     TaskRows input = new TaskRows(task, engine, queries);
-    ExplainWriter explain = explainWriter(context);
+    ExplainWriter explain = explainWriter(context, bundle.manifest().labels());
     // Created after the explain writer, whose constructor may fail, so the predictor cannot leak.
     ForwardPass forward = model.newForwardPass();
     WindowObserver observer = explain == null ? WindowObserver.NONE : explain;
@@ -74,11 +77,11 @@ public final class PartitionAnswerer implements MapPartitionsFunction<Row, Row> 
     return new ResultRows(stream, task, windows, explain);
   }
 
-  private ExplainWriter explainWriter(TaskContext context) {
+  private ExplainWriter explainWriter(TaskContext context, List<String> labels) {
     if (task.explainDirectory() == null) {
       return null;
     }
-    return new ExplainWriter(task.explainDirectory(), task.explainDocIds(),
+    return new ExplainWriter(task.explainDirectory(), task.explainDocIds(), labels,
         context == null ? 0 : context.partitionId(), context == null ? 0 : context.taskAttemptId(),
         task.hadoopConf().get());
   }

@@ -11,6 +11,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.corpusqa.digest.Sha256;
 import org.corpusqa.io.AnswersTable;
 import org.corpusqa.io.ExplainWriter;
+import org.corpusqa.io.LabelsTable;
 import org.corpusqa.qa.Answer;
 import org.corpusqa.qa.AnswerStream;
 import org.corpusqa.qa.QaResult;
@@ -19,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's results of one partition as rows of {@link AnswersTable#WITH_FAILURES}; publishes
+ * The engine's results of one partition as rows of {@link AnswersTable#WITH_FAILURES}, or of {@link
+ * LabelsTable#WITH_FAILURES} when the task's model is a classifier; publishes
  * the explain file and logs the partition's figures once the stream is exhausted.
  */
 final class ResultRows implements Iterator<Row> {
@@ -78,6 +80,11 @@ final class ResultRows implements Iterator<Row> {
     String textSha256 = result.document().textSha256() != null
         ? result.document().textSha256() : Sha256.of(result.document().text());
     String querySha = querySha256.computeIfAbsent(result.query(), Query::sha256);
+    if (task.labels()) {
+      buffered.add(result.isFailed() ? LabelsTable.failureRow(result, querySha, textSha256, provenance)
+          : LabelsTable.labelRowWithFailures(result, querySha, textSha256, provenance));
+      return;
+    }
     if (result.isFailed()) {
       buffered.add(AnswersTable.failureRow(result, querySha, textSha256, provenance));
     }

@@ -20,7 +20,8 @@ final class VerifiedBundles {
 
   /** A model that changed between the driver's check and this copy would answer under the wrong identity. */
   private static ModelBundle verify(AnswerTask task) {
-    ModelBundle bundle = ModelBundle.open(BundleLocator.localDirectory(task.modelUri(), task.hadoopConf().get()));
+    ModelBundle bundle = ModelBundle.open(BundleLocator.localDirectory(task.modelUri(), task.hadoopConf().get()),
+        task.modelTask());
     if (!bundle.sha256().equals(task.modelSha256())) {
       throw new IllegalStateException(
           "Model bundle " + task.modelUri() + " changed during the run: sha256 " + bundle.sha256()

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,6 +28,8 @@ public final class ExplainWriter implements WindowObserver, AutoCloseable {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final Set<String> docIds;
+  /** A classifier's label names, by logit index; empty for a question-answering model. */
+  private final List<String> labels;
   private final FileSystem fs;
   private final Path inProgress;
   private final Path done;
@@ -34,12 +37,18 @@ public final class ExplainWriter implements WindowObserver, AutoCloseable {
   private final JsonGenerator json;
   private long lines;
 
-  public ExplainWriter(String directory, Set<String> docIds, int partition, long attempt, Configuration conf) {
+  /**
+   * @param labels a classifier's labels (its windows go to {@code labels-part-NNNNN.jsonl}, so that
+   *     a run's answering and labelling stages do not write the same file); empty for a QA model
+   */
+  public ExplainWriter(String directory, Set<String> docIds, List<String> labels, int partition, long attempt,
+      Configuration conf) {
     this.docIds = docIds;
+    this.labels = List.copyOf(labels);
     try {
       Path dir = new Path(directory);
       this.fs = dir.getFileSystem(conf);
-      String name = String.format("part-%05d.jsonl", partition);
+      String name = String.format(labels.isEmpty() ? "part-%05d.jsonl" : "labels-part-%05d.jsonl", partition);
       this.done = new Path(dir, name);
       this.inProgress = new Path(dir, "." + name + "." + attempt + ".inprogress");
       this.out = fs.create(inProgress, true);
@@ -58,6 +67,42 @@ public final class ExplainWriter implements WindowObserver, AutoCloseable {
     }
     try {
       writeWindow(window, logits, rowOffset, docId);
+      lines++;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write explain output", e);
+    }
+  }
+
+  /**
+   * A classification window: its place in the text, its ids, and its logits with the labels they
+   * belong to; the probabilities are their softmax, as in the labels table's one window.
+   */
+  @Override
+  public void onLabelWindow(Window window, float[] labelLogits, int offset, int labelCount) {
+    String docId = window.work().document().id();
+    if (!docIds.contains(docId)) {
+      return;
+    }
+    try {
+      json.writeStartObject();
+      json.writeStringField("doc_id", docId);
+      json.writeStringField("query_id", window.work().query().id());
+      json.writeNumberField("window", window.index());
+      json.writeNumberField("start_char", window.work().windowStartChar(window.index()));
+      json.writeNumberField("end_char", window.work().windowEndChar(window.index()));
+      writeIds("sequence_ids", window.sequenceIds());
+      json.writeArrayFieldStart("labels");
+      for (String label : labels) {
+        json.writeString(label);
+      }
+      json.writeEndArray();
+      writeLogits("label_logits", labelLogits, offset, labelCount);
+      DecodingSettings s = window.work().query().settings();
+      json.writeObjectFieldStart("settings");
+      json.writeNumberField("max_seq_len", s.maxSeqLen());
+      json.writeNumberField("doc_stride", s.docStride());
+      json.writeEndObject();
+      json.writeEndObject();
       lines++;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write explain output", e);

@@ -1,8 +1,10 @@
 package org.corpusqa.io;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -44,6 +46,17 @@ public final class LabelsTable {
           .add("run_id", DataTypes.StringType, false)
           .add("processed_at", DataTypes.TimestampType, false);
 
+  /**
+   * What a classifier's model stage returns: labels rows, and for a (document, query) the tokenizer
+   * or model failed on, one row without a label and with the failure (kind, error class, detail),
+   * in the columns {@link AnswersTable#WITH_FAILURES} gives them, for quarantine.
+   */
+  public static final StructType WITH_FAILURES =
+      SCHEMA
+          .add(AnswersTable.FAILURE, DataTypes.StringType, true)
+          .add("failure_class", DataTypes.StringType, true)
+          .add("failure_detail", DataTypes.StringType, true);
+
   private final SparkSession spark;
   private final String name;
   private final IcebergTable table;
@@ -62,23 +75,92 @@ public final class LabelsTable {
     table.createIfMissing();
   }
 
-  /** The row of a labelled (document, query), in this table's columns. */
-  public static Row labelRow(QaResult result, String querySha256, String textSha256, AnswersTable.Provenance by) {
-    LabelAggregator.Decision decision = result.label();
-    String question = result.query().question().isEmpty() ? null : result.query().question();
-    if (decision == null) {
-      return RowFactory.create(result.docId(), result.query().id(), question, querySha256, null, null, null,
-          result.windows(), null, null, textSha256, by.modelName(), by.modelSha256(), by.runId(), by.processedAt());
-    }
-    return RowFactory.create(result.docId(), result.query().id(), question, querySha256, decision.label(),
-        decision.score(), scala.collection.JavaConverters.mapAsScalaMap(decision.probabilities()),
-        result.windows(), decision.evidenceStartChar(), decision.evidenceEndChar(), textSha256, by.modelName(),
-        by.modelSha256(), by.runId(), by.processedAt());
+  /** See {@link IcebergTable#refuseRootPredecessor()}. */
+  public void refuseRootPredecessor() {
+    table.refuseRootPredecessor();
   }
 
-  /** Upserts the rows on (doc_id, query_id, model_sha256): a (document, query) has one label per model. */
+  /** The row of a labelled (document, query), in this table's columns. */
+  public static Row labelRow(QaResult result, String querySha256, String textSha256, AnswersTable.Provenance by) {
+    return RowFactory.create(labelValues(result, querySha256, textSha256, by));
+  }
+
+  /** A labelled (document, query) in {@link #WITH_FAILURES}' columns: no failure. */
+  public static Row labelRowWithFailures(
+      QaResult result, String querySha256, String textSha256, AnswersTable.Provenance by) {
+    return RowFactory.create(withFailure(labelValues(result, querySha256, textSha256, by), null, null, null));
+  }
+
+  /** The one row of a (document, query) that failed, in {@link #WITH_FAILURES}' columns. */
+  public static Row failureRow(QaResult result, String querySha256, String textSha256, AnswersTable.Provenance by) {
+    Object[] values = {result.docId(), result.query().id(), questionOf(result), querySha256, null, null, null,
+        result.windows(), null, null, textSha256, by.modelName(), by.modelSha256(), by.runId(), by.processedAt()};
+    return RowFactory.create(withFailure(values, QuarantineReason.of(result.failure().kind()).name(),
+        result.failure().errorClass(), result.failure().detail()));
+  }
+
+  private static Object[] labelValues(QaResult result, String querySha256, String textSha256, AnswersTable.Provenance by) {
+    LabelAggregator.Decision decision = result.label();
+    if (decision == null) {
+      return new Object[] {result.docId(), result.query().id(), questionOf(result), querySha256, null, null, null,
+          result.windows(), null, null, textSha256, by.modelName(), by.modelSha256(), by.runId(), by.processedAt()};
+    }
+    return new Object[] {result.docId(), result.query().id(), questionOf(result), querySha256, decision.label(),
+        decision.score(), scala.collection.JavaConverters.mapAsScalaMap(decision.probabilities()),
+        result.windows(), decision.evidenceStartChar(), decision.evidenceEndChar(), textSha256, by.modelName(),
+        by.modelSha256(), by.runId(), by.processedAt()};
+  }
+
+  private static String questionOf(QaResult result) {
+    return result.query().question().isEmpty() ? null : result.query().question();
+  }
+
+  private static Object[] withFailure(Object[] values, String failure, String failureClass, String detail) {
+    Object[] all = Arrays.copyOf(values, values.length + 3);
+    all[values.length] = failure;
+    all[values.length + 1] = failureClass;
+    all[values.length + 2] = detail;
+    return all;
+  }
+
+  /** The labels among a classifier's model stage rows, in this table's columns. */
+  public static Dataset<Row> labelsOf(Dataset<Row> modelStageRows) {
+    return modelStageRows.filter(col(AnswersTable.FAILURE).isNull()).select(columns());
+  }
+
+  /**
+   * The documents with the classify query ids still to label ({@link CorpusSource#QUERY_IDS}): a
+   * (document, query) is done when this table holds it for this model, this exact text and this
+   * exact query.
+   */
+  public Dataset<Row> unlabelled(Dataset<Row> documents, List<Query> queries, String modelSha256) {
+    List<Row> ids = new ArrayList<>();
+    for (Query q : queries) {
+      ids.add(RowFactory.create(q.id(), q.sha256()));
+    }
+    Dataset<Row> asked = spark.createDataFrame(ids, new StructType().add("query_id", DataTypes.StringType, false)
+        .add("query_sha256", DataTypes.StringType, false));
+    Dataset<Row> done = spark.table(name).filter(col("model_sha256").equalTo(lit(modelSha256)))
+        .select(col("doc_id"), col("query_id"), col("query_sha256"), col("text_sha256"));
+    Dataset<Row> todo =
+        documents.select(col(CorpusSource.DOC_ID), col(RecordTriage.TEXT_SHA256)).crossJoin(asked)
+            .join(done, AnswersTable.seq(CorpusSource.DOC_ID, "query_id", "query_sha256", RecordTriage.TEXT_SHA256),
+                "left_anti")
+            .groupBy(col(CorpusSource.DOC_ID))
+            .agg(collect_list(col("query_id")).as(CorpusSource.QUERY_IDS));
+    return documents.join(todo, CorpusSource.DOC_ID)
+        .select(col(CorpusSource.DOC_ID), col(CorpusSource.TEXT), col(RecordTriage.TEXT_SHA256),
+            col(CorpusSource.QUERY_IDS));
+  }
+
+  /**
+   * Upserts the rows on (doc_id, query_id, model_sha256): a (document, query) has one label per
+   * model. None is no commit, so that an identical rerun leaves the table as it is.
+   */
   public void merge(Dataset<Row> labels) {
-    table.merge(labels.select(columns()));
+    if (!labels.isEmpty()) {
+      table.merge(labels.select(columns()));
+    }
   }
 
   /** The labels this model gave for the given queries. */

@@ -67,15 +67,25 @@ public final class QuarantineTable {
   }
 
   /**
+   * The columns of a model stage's rows ({@link AnswersTable#WITH_FAILURES} or {@link
+   * LabelsTable#WITH_FAILURES}) that quarantine reads, so that the stages of a run can be passed to
+   * {@link #rows} as one dataset.
+   */
+  public static Dataset<Row> failuresOf(Dataset<Row> modelStageRows) {
+    return modelStageRows.select(col("doc_id"), col("query_id"), col(AnswersTable.FAILURE), col("failure_class"),
+        col("failure_detail"), col("text_sha256"));
+  }
+
+  /**
    * The quarantine rows of a run: one per distinct (record key, text, question, reason) of the
-   * triaged records ({@link RecordTriage}), the model stage's failed (document, question) pairs
-   * ({@link AnswersTable#WITH_FAILURES}) and the unreadable files, with the number of records each
-   * stands for, so that the MERGE source never holds a key twice.
+   * triaged records ({@link RecordTriage}), the model stages' failed (document, question) pairs
+   * ({@link #failuresOf}, or a model stage's rows as they are) and the unreadable files, with the
+   * number of records each stands for, so that the MERGE source never holds a key twice.
    */
   public Dataset<Row> rows(
-      Dataset<Row> triaged, Dataset<Row> modelStageRows, List<UnreadableFile> unreadable, String runId, Timestamp at) {
+      Dataset<Row> triaged, Dataset<Row> failures, List<UnreadableFile> unreadable, String runId, Timestamp at) {
     return recordRows(triaged, runId, at)
-        .unionByName(pairRows(modelStageRows, runId, at))
+        .unionByName(pairRows(failures, runId, at))
         .unionByName(fileRows(unreadable, runId, at));
   }
 
@@ -90,8 +100,8 @@ public final class QuarantineTable {
             lit(runId).as("run_id"), lit(at).as("at"));
   }
 
-  private static Dataset<Row> pairRows(Dataset<Row> modelStageRows, String runId, Timestamp at) {
-    return modelStageRows.filter(col(AnswersTable.FAILURE).isNotNull())
+  private static Dataset<Row> pairRows(Dataset<Row> failures, String runId, Timestamp at) {
+    return failures.filter(col(AnswersTable.FAILURE).isNotNull())
         .select(col("doc_id").as(RecordTriage.RECORD_KEY), col("doc_id"), col("query_id"),
             col(AnswersTable.FAILURE).as("reason"), col("failure_class").as("error_class"),
             col("failure_detail").as("detail"), lit(null).cast(DataTypes.StringType).as("source_file"),

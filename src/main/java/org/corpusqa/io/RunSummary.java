@@ -9,6 +9,8 @@ import org.corpusqa.config.RunOptions;
  * What a run did. The record counts reconcile: {@code recordsRead = recordsAnswered +
  * recordsUnchanged + recordsDuplicate + recordsQuarantined}.
  *
+ * @param pairsAnswered (document, question) pairs answered with spans or labelled
+ * @param labelRows rows for the labels table, one per labelled (document, classify query)
  * @param windowsRead the windows read over the run's (document, question) pairs; fewer than
  *     {@code windowsTotal} when prefilters skipped some
  * @param seconds the model stage's time
@@ -27,6 +29,7 @@ public record RunSummary(
     long pairsAnswered,
     long pairsQuarantined,
     long answerRows,
+    long labelRows,
     long windows,
     long windowsRead,
     long windowsTotal,
@@ -36,7 +39,8 @@ public record RunSummary(
   /** The same counts, with the run's wall time now known. */
   public RunSummary withWallSeconds(double wall) {
     return new RunSummary(runId, mode, tables, recordsRead, recordsAnswered, recordsUnchanged, recordsDuplicate,
-        recordsQuarantined, unreadableFiles, pairsAnswered, pairsQuarantined, answerRows, windows, windowsRead, windowsTotal,
+        recordsQuarantined, unreadableFiles, pairsAnswered, pairsQuarantined, answerRows, labelRows, windows, windowsRead,
+        windowsTotal,
         seconds, wall);
   }
 
@@ -52,13 +56,15 @@ public record RunSummary(
   public String toString() {
     return String.format(
         "run %s (%s): %d records read: %d answered, %d unchanged, %d duplicates, %d quarantined;"
-            + " %d unreadable files; %d (document, question) pairs quarantined; %d answer rows, %d windows"
-            + "%s in %.1f s of model stage (%.1f windows/s); %.1f s wall time -> %s (quarantine %s, runs %s)",
+            + " %d unreadable files; %d (document, question) pairs quarantined; %d answer rows, %d label rows,"
+            + " %d windows%s in %.1f s of model stage (%.1f windows/s); %.1f s wall time -> %s (quarantine %s, runs %s,"
+            + " labels %s)",
         runId, mode.name().toLowerCase(Locale.ROOT), recordsRead, recordsAnswered, recordsUnchanged,
-        recordsDuplicate, recordsQuarantined, unreadableFiles, pairsQuarantined, answerRows, windows,
+        recordsDuplicate, recordsQuarantined, unreadableFiles, pairsQuarantined, answerRows, labelRows, windows,
         windowsTotal > windowsRead ? String.format(" (the prefilter skipped %d of %d)", windowsTotal - windowsRead,
             windowsTotal) : "", seconds,
         windowsPerSecond(), wallSeconds, Namespace.fullyQualified(tables.answers()),
-        Namespace.fullyQualified(tables.quarantine()), Namespace.fullyQualified(tables.runs()));
+        Namespace.fullyQualified(tables.quarantine()), Namespace.fullyQualified(tables.runs()),
+        Namespace.fullyQualified(tables.labels()));
   }
 }

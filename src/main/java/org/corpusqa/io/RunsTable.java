@@ -54,7 +54,11 @@ public final class RunsTable {
           .add("wall_seconds", DataTypes.DoubleType, true)
           // Over the run's (document, question) pairs: windows the model read, and all they had.
           .add("windows_read", DataTypes.LongType, true)
-          .add("windows_total", DataTypes.LongType, true);
+          .add("windows_total", DataTypes.LongType, true)
+          // The classification model of the run's classify queries (null without any), and its rows.
+          .add("classifier_name", DataTypes.StringType, true)
+          .add("classifier_sha256", DataTypes.StringType, true)
+          .add("label_rows", DataTypes.LongType, true);
 
   /** Where a run stands, the {@code status} column. */
   public enum Status {
@@ -80,7 +84,8 @@ public final class RunsTable {
     this.spark = spark;
     this.name = name;
     // driver and error_class came with RUNNING rows, wall_seconds after; runs tables made before lack them.
-    this.table = new IcebergTable(spark, name, SCHEMA, null, List.of(), Set.of("driver", "error_class", "wall_seconds", "windows_read", "windows_total"));
+    this.table = new IcebergTable(spark, name, SCHEMA, null, List.of(), Set.of("driver", "error_class", "wall_seconds", "windows_read", "windows_total",
+        "classifier_name", "classifier_sha256", "label_rows"));
   }
 
   public static RunsTable in(SparkSession spark, String name) {
@@ -96,13 +101,23 @@ public final class RunsTable {
     table.refuseRootPredecessor();
   }
 
-  /** Appends the run's RUNNING row, before it commits anything elsewhere. */
-  public void begin(String runId, RunOptions options, String modelName, String modelSha256, Instant startedAt) {
+  /** A model as the runs table names it. */
+  public record ModelIdentity(String name, String sha256) {}
+
+  /**
+   * Appends the run's RUNNING row, before it commits anything elsewhere.
+   *
+   * @param model the model of the answer queries, or the classifier when all queries classify
+   * @param classifier the model of the classify queries; null when there are none
+   */
+  public void begin(String runId, RunOptions options, ModelIdentity model, ModelIdentity classifier, Instant startedAt) {
     RunOptions.Chunk chunk = options.chunk();
     table.append(RowFactory.create(runId, options.mode().name().toLowerCase(Locale.ROOT), options.input(),
-        modelName, modelSha256, options.queries().size(), Timestamp.from(startedAt), null, null, null, null, null,
-        null, null, null, null, null, null, null, Status.RUNNING.name(), chunk == null ? null : chunk.backfillId(),
-        chunk == null ? null : chunk.name(), DriverProcess.current(), null, null, null, null));
+        model.name(), model.sha256(), options.queries().size(), Timestamp.from(startedAt), null, null, null, null,
+        null, null, null, null, null, null, null, null, Status.RUNNING.name(),
+        chunk == null ? null : chunk.backfillId(), chunk == null ? null : chunk.name(), DriverProcess.current(), null,
+        null, null, null, classifier == null ? null : classifier.name(), classifier == null ? null : classifier.sha256(),
+        null));
   }
 
   /** Completes the run's row with its counts and final status; it ends now. */
@@ -123,6 +138,7 @@ public final class RunsTable {
         "wall_seconds = CAST('" + s.wallSeconds() + "' AS DOUBLE)",
         "windows_read = " + s.windowsRead(),
         "windows_total = " + s.windowsTotal(),
+        "label_rows = " + s.labelRows(),
         "status = '" + status.name() + "'"), "run_id = " + literal(s.runId()));
   }
 

@@ -51,7 +51,7 @@ public final class BackfillJob {
   }
 
   public Summary run() {
-    String backfillId = backfillId(DriverModel.load(spark, options.modelUri()).sha256());
+    String backfillId = backfillId(RunModels.load(spark, options));
     JobSteps steps = new JobSteps(spark, "backfill", backfillId);
     steps.begin("planning the chunks");
     List<RunOptions.Chunk> chunks;
@@ -124,13 +124,19 @@ public final class BackfillJob {
   }
 
   /** Same input, chunking, model and queries: the same backfill, resumable. */
-  private String backfillId(String modelSha256) {
+  /** The same backfill (input, chunks, models, queries) has the same id, so that rerunning it resumes it. */
+  private String backfillId(RunModels models) {
     StringBuilder key = new StringBuilder();
     key.append(options.input()).append('\n').append(options.inputFormat()).append('\n')
         .append(options.idColumn()).append('\n').append(options.textColumn()).append('\n')
-        .append(chunking).append('\n').append(modelSha256).append('\n');
+        .append(chunking).append('\n').append(models.main().sha256()).append('\n');
+    // Written only when there is a classifier, so that answer-only backfills keep the ids they had.
+    if (models.answers() != null && models.labels() != null) {
+      key.append("classifier ").append(models.labels().sha256()).append('\n');
+    }
     for (Query q : options.queries()) {
-      key.append(q.id()).append('\t').append(q.question()).append('\t').append(q.settings()).append('\n');
+      key.append(q.id()).append('\t').append(q.question()).append('\t').append(q.settings())
+          .append(q.isClassification() ? "\t" + q.classification() : "").append('\n');
     }
     return Sha256.of(key.toString()).substring(0, 16);
   }

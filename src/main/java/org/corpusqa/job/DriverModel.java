@@ -5,9 +5,11 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.corpusqa.config.ConfigException;
 import org.corpusqa.executor.AnswerTask;
+import org.corpusqa.io.RunsTable;
 import org.corpusqa.model.BundleLocator;
 import org.corpusqa.model.ModelBundle;
 import org.corpusqa.model.ModelCache;
+import org.corpusqa.model.ModelTask;
 import org.corpusqa.model.QaModel;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
@@ -31,8 +33,21 @@ final class DriverModel {
     this.model = model;
   }
 
+  /** A question-answering model: opened, checked and loaded. */
   static DriverModel load(SparkSession spark, String uri) {
-    ModelBundle bundle = ModelBundle.open(BundleLocator.localDirectory(uri, spark.sparkContext().hadoopConfiguration()));
+    return load(spark, uri, ModelBundle.open(BundleLocator.localDirectory(uri, spark.sparkContext().hadoopConfiguration())));
+  }
+
+  /**
+   * A model of either task, opened and checked but not loaded: what it is decides where it goes
+   * ({@link RunModels}), and a mistake there is cheaper to report before a model loads.
+   */
+  static ModelBundle open(SparkSession spark, String uri) {
+    return ModelBundle.openAnyTask(BundleLocator.localDirectory(uri, spark.sparkContext().hadoopConfiguration()));
+  }
+
+  /** The model of an opened bundle, loaded on the driver's CPU. */
+  static DriverModel load(SparkSession spark, String uri, ModelBundle bundle) {
     ModelCache.configureEngine(TaskSlots.cpusPerTask(spark));
     return new DriverModel(uri, bundle, ModelCache.get(bundle, Device.cpu()));
   }
@@ -43,6 +58,14 @@ final class DriverModel {
 
   String sha256() {
     return bundle.sha256();
+  }
+
+  ModelTask modelTask() {
+    return bundle.manifest().task();
+  }
+
+  RunsTable.ModelIdentity identity() {
+    return new RunsTable.ModelIdentity(name(), sha256());
   }
 
   /** Every query tokenized and checked against the model's window, as the tasks will. */
@@ -65,10 +88,10 @@ final class DriverModel {
 
   /** A task description for this model: where executors find it and the identity they must see. */
   AnswerTask.Builder task() {
-    return AnswerTask.forModel(BundleLocator.forExecutors(uri), sha256(), name());
+    return AnswerTask.forModel(BundleLocator.forExecutors(uri), sha256(), name(), modelTask());
   }
 
   QaEngine engine(EngineOptions options) {
-    return new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), options);
+    return new QaEngine(model.tokenizer(), bundle.manifest().maxSeqLen(), options, bundle.manifest().labels());
   }
 }

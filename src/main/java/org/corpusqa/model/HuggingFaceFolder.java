@@ -96,13 +96,13 @@ final class HuggingFaceFolder {
         ModelBundle.sha256Of(directory, used));
   }
 
-  /** The task that {@code architectures} names, which must be the one the caller needs. */
+  /** The task that {@code architectures} names, which must be the one the caller needs (null: any). */
   private static ModelTask task(Path directory, JsonNode config, ModelTask expected) {
     JsonNode architectures = config.get("architectures");
     if (architectures == null || architectures.isNull() || (architectures.isArray() && architectures.isEmpty())) {
       throw error(directory, "config.json names no \"architectures\", so its task is unknown; save the model"
-          + " with " + expected.autoClass() + ".save_pretrained, or add a corpusqa-model.json (see the README's"
-          + " Models section)");
+          + " with " + (expected == null ? "its AutoModelFor* class" : expected.autoClass()) + ".save_pretrained,"
+          + " or add a corpusqa-model.json (see the README's Models section)");
     }
     if (!architectures.isArray()
         || !StreamSupport.stream(architectures.spliterator(), false).allMatch(JsonNode::isTextual)) {
@@ -110,6 +110,12 @@ final class HuggingFaceFolder {
           + " [\"BertForQuestionAnswering\"], got: " + architectures);
     }
     List<String> names = StreamSupport.stream(architectures.spliterator(), false).map(JsonNode::asText).toList();
+    if (expected == null) {
+      return names.stream().map(ModelTask::ofArchitecture).flatMap(java.util.Optional::stream).findFirst()
+          .orElseThrow(() -> error(directory, "config.json's architectures are " + names + ", none of a task"
+              + " corpus-qa runs (" + ModelTask.allKeys() + "); export an " + ModelTask.QUESTION_ANSWERING.autoClass()
+              + " or an " + ModelTask.TEXT_CLASSIFICATION.autoClass()));
+    }
     if (names.stream().noneMatch(n -> n.endsWith(expected.architectureSuffix()))) {
       String needed = expected == ModelTask.QUESTION_ANSWERING
           ? "corpus-qa answers with extractive QA models"

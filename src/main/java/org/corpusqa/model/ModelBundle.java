@@ -54,7 +54,16 @@ public final class ModelBundle {
     return open(directory, ModelTask.QUESTION_ANSWERING);
   }
 
-  /** {@link #open(Path)} for a model of the given task: another task's model is refused. */
+  /**
+   * {@link #open(Path)} for a model of whichever task it says it is (its manifest's {@code task}, or
+   * the {@code architectures} of its {@code config.json}): for callers that choose what to do by
+   * the task, as a run with both answer and classify queries does.
+   */
+  public static ModelBundle openAnyTask(Path directory) {
+    return open(directory, null);
+  }
+
+  /** {@link #open(Path)} for a model of the given task (null: any): another task's model is refused. */
   public static ModelBundle open(Path directory, ModelTask task) {
     if (!Files.isDirectory(directory)) {
       throw new ModelBundleException(
@@ -76,7 +85,7 @@ public final class ModelBundle {
     }
     ModelFormat format = formatOf(directory);
     ModelManifest manifest = ModelManifest.read(directory.resolve(ModelManifest.FILE_NAME));
-    if (manifest.task() != task) {
+    if (task != null && manifest.task() != task) {
       throw new ModelBundleException("Cannot load model bundle " + directory + ": its corpusqa-model.json says task "
           + manifest.task().key() + ", but a " + task.key() + " model is needed here; export an " + task.autoClass());
     }

@@ -320,6 +320,7 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
       Window window = batch.windows().get(row);
       if (labelCount > 0) {
         QuestionWork work = window.work();
+        observer.onLabelWindow(window, logits.labels(), row * labelCount, labelCount);
         work.acceptLabels(window, logits.labels(), row * labelCount);
         if (work.isComplete()) {
           ready.add(work.finish());

@@ -64,6 +64,11 @@ public final class QaEngine {
           query.isClassification() ? "asks for a label" : "asks for an answer",
           labels.isEmpty() ? "answers questions" : "gives labels " + labels));
     }
+    if (query.isClassification() && query.classification().positiveLabel() != null
+        && !labels.contains(query.classification().positiveLabel())) {
+      throw new IllegalArgumentException(String.format("Cannot use query '%s': its positive_label '%s' is not one of"
+          + " the model's labels %s; name one of them", query.id(), query.classification().positiveLabel(), labels));
+    }
     DecodingSettings s = query.settings();
     TokenizedText question = tokenizer.tokenize(query.question()).head(s.maxQuestionLen());
     if (question.size() == 0 && !(query.isClassification() && query.question().isEmpty())) {

@@ -14,6 +14,15 @@ public interface WindowObserver {
    */
   void onWindow(Window window, BatchLogits logits, int rowOffset);
 
+  /**
+   * A classification window with its label logits (a classifier's engine calls this instead of
+   * {@link #onWindow}).
+   *
+   * @param labelLogits the logits of the window's batch, {@code labelCount} per window
+   * @param offset index in {@code labelLogits} of the window's first label
+   */
+  default void onLabelWindow(Window window, float[] labelLogits, int offset, int labelCount) {}
+
   /** A window the query's prefilter left out ({@link QuestionWork#isSkipped}): the model never reads it. */
   default void onSkippedWindow(QuestionWork work, int index) {}
 }

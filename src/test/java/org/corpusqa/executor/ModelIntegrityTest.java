@@ -20,7 +20,7 @@ class ModelIntegrityTest {
   private static final SparkSession SPARK = SparkTestSession.get();
 
   private static AnswerTask task(String expectedSha256) {
-    return AnswerTask.forModel(TestModels.TINY_BERT.toString(), expectedSha256, "tiny-bert")
+    return AnswerTask.forModel(TestModels.TINY_BERT.toString(), expectedSha256, "tiny-bert", org.corpusqa.model.ModelTask.QUESTION_ANSWERING)
         .setRun("run-1", Instant.now())
         .setHadoopConf(SerializableConf.of(SPARK.sparkContext().hadoopConfiguration()))
         .setQueries(QueriesFile.read(Paths.get("jobs/queries/contract-security.yaml")), AnswerTask.Questions.ALL_QUERIES)

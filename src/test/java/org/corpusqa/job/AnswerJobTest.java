@@ -66,7 +66,7 @@ class AnswerJobTest {
     return RunOptions.builder()
         .setInput(input).setQueries(queries).setModel(TestModels.TINY_BERT.toString())
         .optInputFormat(format).optColumns(idColumn, textColumn)
-        .optTables(RunOptions.Tables.in(null, table, "quarantine", "runs")).optMode(mode).optExplain(explain, 3);
+        .optTables(RunOptions.Tables.in(null, table, "quarantine", "runs", "labels")).optMode(mode).optExplain(explain, 3);
   }
 
   @Test

@@ -39,7 +39,7 @@ class RunRecordsTest {
 
   private static RunOptions options(String answers, String runs) {
     return AnswerJobTest.builder(parquet.toString(), InputFormat.PARQUET, "doc_id", "text", answers, QUERIES, null,
-        RunMode.FULL).optTables(RunOptions.Tables.in(null, answers, "records_quarantine", runs)).build();
+        RunMode.FULL).optTables(RunOptions.Tables.in(null, answers, "records_quarantine", runs, "records_labels")).build();
   }
 
   private static Row run(String runs, String runId) {
