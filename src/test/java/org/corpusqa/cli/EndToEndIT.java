@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.corpusqa.testing.Processes;
 import org.corpusqa.testing.Processes.Result;
+import org.corpusqa.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,6 +156,52 @@ class EndToEndIT {
         "--answers", answers.toString()), Map.of(), ROOT, 300);
     assertThat(check.exitCode()).as(check.all()).isZero();
     assertThat(check.stdout()).contains("checked 32 (doc, query) pairs, 64 answer rows: all agree");
+  }
+
+  /**
+   * One queries file with an answer query and a yes/no query, two models: spans into answers,
+   * labels into labels, the run's counts reconciled, and an identical rerun adds nothing.
+   */
+  @Test
+  void answerAndYesNoQueriesFillBothTablesWithTwoModels() throws IOException {
+    Path classifier = SharedData.hfFixture("cls-bert-yesno");
+    Path warehouse = tmp.resolve("warehouse");
+    List<String> run = List.of("run", "--input", "jobs/sample/contracts.jsonl", "--queries",
+        "jobs/queries/contract-security-yesno.yaml", "--model", "jobs/models/contracts-demo", "--classifier",
+        classifier.toString(), "--warehouse", warehouse.toString());
+    Result first = launch(Map.of(), run.toArray(String[]::new));
+    assertThat(first.exitCode()).as(first.all()).isZero();
+    assertThat(first.stdout()).contains("8 records read: 8 answered, 0 unchanged, 0 duplicates, 0 quarantined")
+        .contains(" 0 (document, question) pairs quarantined; 8 answer rows, 8 label rows,")
+        .contains("labels corpusqa.qa.labels)");
+    Result labels = launch(Map.of(), "sql", "--warehouse", warehouse.toString(), "--format", "json",
+        "SELECT doc_id, query_id, label, probabilities, windows FROM labels");
+    assertThat(labels.exitCode()).as(labels.all()).isZero();
+    List<JsonNode> rows = jsonLines(labels.stdout());
+    assertThat(rows).hasSize(8);
+    for (JsonNode row : rows) {
+      assertThat(row.get("query_id").asText()).isEqualTo("requires_performance_security");
+      assertThat(row.get("label").asText()).isIn("no", "yes");
+      assertThat(row.get("probabilities").get("no").asDouble() + row.get("probabilities").get("yes").asDouble())
+          .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
+    }
+    Result again = launch(Map.of(), run.toArray(String[]::new));
+    assertThat(again.exitCode()).as(again.all()).isZero();
+    assertThat(again.stdout()).contains("8 records read: 0 answered, 8 unchanged, 0 duplicates, 0 quarantined")
+        .contains(" 0 answer rows, 0 label rows, 0 windows");
+    Result counts = launch(Map.of(), "sql", "--warehouse", warehouse.toString(), "--format", "csv",
+        "SELECT (SELECT count(*) FROM labels), (SELECT count(*) FROM answers), (SELECT count(*) FROM qa.labels.snapshots),"
+            + " (SELECT count(*) FROM runs WHERE status = 'SUCCEEDED' AND classifier_name = 'cls-bert-yesno')");
+    assertThat(counts.stdout().lines().skip(1).toList()).as(counts.all()).containsExactly("8,8,1,2");
+
+    // Without --classifier the yes/no query has no model: exit 2 before any data is read.
+    Result missing = launch(Map.of(), "run", "--input", "jobs/sample/contracts.jsonl", "--queries",
+        "jobs/queries/contract-security-yesno.yaml", "--model", "jobs/models/contracts-demo", "--warehouse",
+        tmp.resolve("w2").toString());
+    assertThat(missing.exitCode()).as(missing.all()).isEqualTo(2);
+    assertThat(missing.stderr()).contains("corpus-qa: Cannot label queries [requires_performance_security] (task:"
+        + " classify): --model jobs/models/contracts-demo is a question-answering model; add --classifier with a"
+        + " text-classification model\n").doesNotContain("\tat ");
   }
 
   @Test
