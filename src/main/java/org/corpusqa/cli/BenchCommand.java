@@ -108,7 +108,7 @@ class BenchCommand implements Callable<Integer> {
           .setSettings(settings)
           .optListener(BenchCommand::print)
           .optHostOnly(hostOnly);
-      // The job labels nothing yet: classification benches measure the engine.
+      // The Spark job bench runs answer queries; classification benches measure the model and the engine.
       if (!skipSpark && !hostOnly && !settings.queries().get(0).isClassification()) {
         bench.optSparkJob(new SparkJobBench(spark, model, scratch));
       }

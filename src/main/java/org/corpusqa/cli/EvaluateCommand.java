@@ -1,8 +1,10 @@
 package org.corpusqa.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,7 +17,11 @@ import org.corpusqa.eval.EvalDataset;
 import org.corpusqa.eval.EvalFormat;
 import org.corpusqa.eval.EvalInput;
 import org.corpusqa.eval.EvaluationResult;
+import org.corpusqa.digest.Sha256;
+import org.corpusqa.eval.ClassificationData;
+import org.corpusqa.job.ClassifyEvaluateJob;
 import org.corpusqa.job.EvaluateJob;
+import org.corpusqa.qa.Aggregate;
 import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
@@ -29,14 +35,16 @@ import picocli.CommandLine.Option;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = "Answer labelled questions (SQuAD v1.1 / v2.0 or contracts) and score them as the"
-        + " official SQuAD scripts do.")
+        + " official SQuAD scripts do, or label labelled examples (GLUE TSV, yes/no JSON lines) with a"
+        + " classification model and score them as scikit-learn does.")
 final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "Labelled data file (JSON).")
   Path data;
 
   @Option(names = "--format", defaultValue = "squad",
-      description = "One of ${COMPLETION-CANDIDATES}: SQuAD v1.1 / v2.0 JSON, or contract lines with id, text,"
-          + " label and extracted_part (default: ${DEFAULT-VALUE}).")
+      description = "One of ${COMPLETION-CANDIDATES}: SQuAD v1.1 / v2.0 JSON, contract lines with id, text,"
+          + " label and extracted_part, GLUE TSV (sentence and label columns with a header, CoLA's four without),"
+          + " or yes/no JSON lines with id, question, passage and label true|false (default: ${DEFAULT-VALUE}).")
   EvalInput format;
 
   @Option(names = "--model", required = true, description = "Model bundle or Hugging Face folder, local or a Hadoop URI.")
@@ -84,10 +92,22 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Windows kept from the document's start when fewer match the question (default: ${DEFAULT-VALUE}).")
   int prefilterMinWindows;
 
+  @Option(names = "--aggregate",
+      description = "glue and yesno: how a classifier's windows combine, one of ${COMPLETION-CANDIDATES}"
+          + " (default: first, the one window published GLUE and DaNetQA figures truncate inputs to).")
+  Aggregate aggregate;
+
   @Mixin BatchingOptions batching;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
+    if (format.isClassification()) {
+      return classify();
+    }
+    if (aggregate != null) {
+      throw new ConfigException("Cannot use --aggregate with --format " + format + ": it applies to classification"
+          + " data (glue, yesno)");
+    }
     // Read here, before Spark starts: a malformed file fails fast, and its format picks the default
     // for unanswerable questions.
     EvalDataset dataset = EvalDataReader.read(data, format);
@@ -115,10 +135,49 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new ConfigException(e.getMessage() + "; check --prefilter and --prefilter-min-windows");
     }
     EvaluateOptions options = new EvaluateOptions(model, settings, out,
-        Namespace.of(warehouse.namespace, table).qualify(table), engine, prefilter);
+        Namespace.of(warehouse.namespace, table).qualify(table), engine, prefilter, EvaluateOptions.DEFAULT_AGGREGATE);
     SparkSession spark = Sessions.create("corpus-qa evaluate", warehouse.warehouse);
     try {
       EvaluationResult result = new EvaluateJob(spark, dataset, options).run();
+      print(result, System.out);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** {@code --format glue | yesno}: a classification model's labels, scored as scikit-learn scores them. */
+  private Integer classify() throws IOException {
+    if (prefilterTopWindows != null || maxAnswerLen != null || topK != null || handleImpossibleAnswer != null
+        || alignToWords != null) {
+      throw new ConfigException("Cannot use --prefilter, --max-answer-len, --top-k, --handle-impossible-answer or"
+          + " --align-to-words with --format " + format + ": they decode answer spans; a classifier's windows take"
+          + " --max-seq-len, --doc-stride, --max-question-len and --aggregate");
+    }
+    List<ClassificationData.Example> examples;
+    try {
+      examples = format == EvalInput.GLUE ? ClassificationData.glue(data) : ClassificationData.yesNo(data);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage() + "; check --data and --format");
+    }
+    Map<DecodingKey, Object> overrides = new EnumMap<>(DecodingKey.class);
+    putIfGiven(overrides, DecodingKey.MAX_SEQ_LEN, maxSeqLen);
+    putIfGiven(overrides, DecodingKey.DOC_STRIDE, docStride);
+    putIfGiven(overrides, DecodingKey.MAX_QUESTION_LEN, maxQuestionLen);
+    DecodingSettings settings;
+    try {
+      settings = DecodingSettings.DEFAULTS.withAll(overrides);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage() + "; check the window options");
+    }
+    EvaluateOptions options = new EvaluateOptions(model, settings, out,
+        Namespace.of(warehouse.namespace, table).qualify(table), batching.engineOptions(), Prefilter.OFF,
+        aggregate == null ? EvaluateOptions.DEFAULT_AGGREGATE : aggregate);
+    EvalFormat evalFormat = format == EvalInput.GLUE ? EvalFormat.GLUE : EvalFormat.YESNO;
+    SparkSession spark = Sessions.create("corpus-qa evaluate", warehouse.warehouse);
+    try {
+      EvaluationResult result = new ClassifyEvaluateJob(spark, examples, evalFormat, data.toString(),
+          Sha256.ofFile(data), options).run();
       print(result, System.out);
       return 0;
     } finally {
@@ -141,14 +200,24 @@ final class EvaluateCommand implements Callable<Integer> {
 
   /** A short table of the headline metrics, and per query for contracts. */
   static void print(EvaluationResult result, PrintStream out) {
-    out.printf("evaluation %s: model %s, %s, %d questions%n", result.runId(), result.modelName(),
-        result.format().key(), result.questions());
+    out.printf("evaluation %s: model %s, %s, %d %s%n", result.runId(), result.modelName(),
+        result.format().key(), result.questions(), result.format().isClassification() ? "examples" : "questions");
     printMetrics("", result.metrics(), out);
     if (result.metrics().get("prefilter") instanceof Map<?, ?> prefilter) {
       out.printf("prefilter (bm25, top %s windows):%n", prefilter.get("top_windows"));
       @SuppressWarnings("unchecked")
       Map<String, Object> m = (Map<String, Object>) prefilter;
       printMetrics("  ", m, out);
+    }
+    if (result.metrics().get("per_class") instanceof Map<?, ?> perClass) {
+      out.printf(Locale.ROOT, "  %-18s %10s %10s %10s %10s%n", "class", "precision", "recall", "f1", "support");
+      perClass.forEach((label, row) -> {
+        Map<?, ?> r = (Map<?, ?>) row;
+        out.printf(Locale.ROOT, "  %-18s %10.4f %10.4f %10.4f %10d%n", label, r.get("precision"), r.get("recall"),
+            r.get("f1"), ((Number) r.get("support")).longValue());
+      });
+      out.printf("  confusion matrix (rows gold, columns predicted, in the order %s): %s%n",
+          result.metrics().get("labels"), result.metrics().get("confusion_matrix"));
     }
     Object perQuery = result.metrics().get("per_query");
     if (perQuery instanceof Map<?, ?> queries) {

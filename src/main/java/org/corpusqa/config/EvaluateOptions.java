@@ -1,6 +1,7 @@
 package org.corpusqa.config;
 
 import java.nio.file.Path;
+import org.corpusqa.qa.Aggregate;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
 import org.corpusqa.qa.Prefilter;
@@ -11,6 +12,7 @@ import org.corpusqa.qa.Prefilter;
  * @param settings the decoding settings every question is answered with
  * @param out directory for predictions.json, na_probs.json and metrics.json
  * @param prefilter the windows every question's model reads ({@link Prefilter#OFF}: all)
+ * @param aggregate how a classification model's windows combine ({@code --format glue | yesno})
  */
 public record EvaluateOptions(
     String modelUri,
@@ -18,4 +20,8 @@ public record EvaluateOptions(
     Path out,
     String table,
     EngineOptions engineOptions,
-    Prefilter prefilter) {}
+    Prefilter prefilter,
+    Aggregate aggregate) {
+  /** The default of {@code --aggregate}: the first window, as published GLUE and DaNetQA figures truncate inputs. */
+  public static final Aggregate DEFAULT_AGGREGATE = Aggregate.FIRST;
+}

@@ -9,10 +9,19 @@ public enum EvalFormat {
   /** SQuAD v2.0: unanswerable questions; scored by evaluate-v2.0.py. */
   SQUAD_V2_0,
   /** Our first users' contracts: scored as SQuAD v2.0, overall and per query. */
-  CONTRACTS;
+  CONTRACTS,
+  /** GLUE classification TSV: accuracy, per-class precision / recall / F1, Matthews correlation. */
+  GLUE,
+  /** Yes/no question answering as classification of (question, passage) pairs: as GLUE. */
+  YESNO;
 
   public boolean hasUnanswerable() {
-    return this != SQUAD_V1_1;
+    return this == SQUAD_V2_0 || this == CONTRACTS;
+  }
+
+  /** Scored with {@link ClassificationMetrics} from a classification model's labels. */
+  public boolean isClassification() {
+    return this == GLUE || this == YESNO;
   }
 
   public String key() {

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.corpusqa.io.AnswersTable;
 import org.corpusqa.io.SerializableConf;
 import org.corpusqa.model.ModelTask;
+import org.corpusqa.qa.Classification;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
 import org.corpusqa.qa.Prefilter;
@@ -27,6 +28,7 @@ import org.corpusqa.qa.Query;
  * @param questions where a row's questions come from
  * @param labelledQuestionSettings how labelled (id, question) structs are decoded; null for runs
  * @param labelledQuestionPrefilter the prefilter of labelled questions ({@link Prefilter#OFF} for none)
+ * @param labelledQuestionClassification how a classifier labels labelled questions; null for QA
  * @param processedAtMicros the rows' {@code processed_at}: the run's start
  * @param explainDirectory null unless {@code --explain} was given
  * @param explainDocIds the documents whose windows are explained
@@ -41,6 +43,7 @@ public record AnswerTask(
     Questions questions,
     DecodingSettings labelledQuestionSettings,
     Prefilter labelledQuestionPrefilter,
+    Classification labelledQuestionClassification,
     EngineOptions engineOptions,
     String runId,
     long processedAtMicros,
@@ -84,6 +87,7 @@ public record AnswerTask(
     private Questions questions;
     private DecodingSettings labelledQuestionSettings;
     private Prefilter labelledQuestionPrefilter = Prefilter.OFF;
+    private Classification labelledQuestionClassification;
     private EngineOptions engineOptions = EngineOptions.DEFAULTS;
     private String runId;
     private Instant startedAt;
@@ -128,6 +132,13 @@ public record AnswerTask(
       return this;
     }
 
+    /** Labels each row's own labelled questions (an empty question: the text alone) as {@code classification} says. */
+    public Builder setLabelledClassification(DecodingSettings settings, Classification classification) {
+      setLabelledQuestions(settings, Prefilter.OFF);
+      this.labelledQuestionClassification = Objects.requireNonNull(classification);
+      return this;
+    }
+
     public Builder optEngineOptions(EngineOptions engineOptions) {
       this.engineOptions = engineOptions;
       return this;
@@ -149,7 +160,7 @@ public record AnswerTask(
       Objects.requireNonNull(hadoopConf, "setHadoopConf");
       Objects.requireNonNull(questions, "setQueries or setLabelledQuestions");
       return new AnswerTask(modelUri, modelSha256, modelName, modelTask, queries, questions, labelledQuestionSettings,
-          labelledQuestionPrefilter, engineOptions, runId, startedAt.toEpochMilli() * 1000, explainDirectory, explainDocIds, hadoopConf,
+          labelledQuestionPrefilter, labelledQuestionClassification, engineOptions, runId, startedAt.toEpochMilli() * 1000, explainDirectory, explainDocIds, hadoopConf,
           faults);
     }
   }

@@ -51,7 +51,7 @@ final class TaskRows {
     if (task.questions() == AnswerTask.Questions.LABELLED_PER_ROW) {
       for (Row q : row.<Row>getList(row.fieldIndex(CorpusSource.QUESTIONS))) {
         asked.add(engine.prepare(new Query(q.getString(0), q.getString(1), task.labelledQuestionSettings(),
-            task.labelledQuestionPrefilter())));
+            task.labelledQuestionPrefilter(), task.labelledQuestionClassification())));
       }
     } else {
       for (String id : row.<String>getList(row.fieldIndex(CorpusSource.QUERY_IDS))) {

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EvaluateJob {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
-  private static final StructType INPUT =
+  /** The model stage's input: one row per text with its labelled (id, question) structs. */
+  static final StructType INPUT =
       new StructType()
           .add(CorpusSource.DOC_ID, DataTypes.StringType, false)
           .add(CorpusSource.TEXT, DataTypes.StringType, false)
@@ -184,11 +185,15 @@ public final class EvaluateJob {
   }
 
   private void write(String name, Object value) {
+    writeJson(options.out().resolve(name), value);
+  }
+
+  /** An output file of an evaluation, as indented JSON. */
+  static void writeJson(java.nio.file.Path file, Object value) {
     try {
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValue(options.out().resolve(name).toFile(), value);
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), value);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + options.out().resolve(name), e);
+      throw new UncheckedIOException("Cannot write " + file, e);
     }
   }
 }

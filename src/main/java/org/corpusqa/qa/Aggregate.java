@@ -21,6 +21,12 @@ public enum Aggregate {
   /** The first window's probabilities only, as a model trained on truncated inputs saw them. */
   FIRST;
 
+  /** As users write it, which is how picocli lists the choices in {@code --help}. */
+  @Override
+  public String toString() {
+    return key();
+  }
+
   public String key() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -204,6 +204,49 @@ class EndToEndIT {
         + " text-classification model\n").doesNotContain("\tat ");
   }
 
+  /**
+   * {@code evaluate --format glue} on SST-2 (a header) and CoLA (none) dev sets with a random
+   * Hugging Face classifier: its metrics as the independent implementation in tools/ computes them
+   * from the data's gold labels and the run's predictions.
+   */
+  @Test
+  void evaluateGlueMetricsAgreeWithTheIndependentImplementation() throws IOException {
+    Path model = SharedData.hfFixture("cls-distilbert-sentiment");
+    JsonNode id2label = JSON.readTree(model.resolve("config.json").toFile()).get("id2label");
+    for (String set : List.of("sst2-dev.tsv", "cola-dev.tsv")) {
+      Path data = SharedData.ROOT.resolve("data/classification").resolve(set);
+      org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(data), "needs ../shared/data: " + data);
+      Path out = tmp.resolve(set);
+      Result run = launch(Map.of(), "evaluate", "--format", "glue", "--data", data.toString(), "--model",
+          model.toString(), "--max-seq-len", "128", "--doc-stride", "32", "--out", out.toString(), "--warehouse",
+          tmp.resolve("warehouse").toString());
+      assertThat(run.exitCode()).as(run.all()).isZero();
+      assertThat(run.stdout()).contains("accuracy").contains("matthews_corrcoef").contains("confusion matrix");
+      List<String> gold = new java.util.ArrayList<>();
+      List<String> lines = Files.readAllLines(data);
+      boolean headed = lines.get(0).startsWith("sentence\t");
+      for (String line : lines.subList(headed ? 1 : 0, lines.size())) {
+        if (!line.isEmpty()) {
+          String[] cells = line.split("\t", -1);
+          gold.add(id2label.get(cells[1].strip()).asText()); // the label column of both layouts
+        }
+      }
+      JsonNode predictions = JSON.readTree(out.resolve("predictions.json").toFile());
+      assertThat(predictions.size()).isEqualTo(gold.size());
+      List<String> predicted = new java.util.ArrayList<>();
+      predictions.elements().forEachRemaining(p -> predicted.add(p.asText()));
+      Path pairs = tmp.resolve(set + ".pairs.json");
+      JSON.writeValue(pairs.toFile(), Map.of("gold", gold, "predicted", predicted));
+      Result check = Processes.run(List.of("python3", "tools/check-classification-metrics.py", "--pairs",
+          pairs.toString(), "--metrics", out.resolve("metrics.json").toString()), Map.of(), ROOT, 120);
+      assertThat(check.exitCode()).as(set + ": " + check.all()).isZero();
+    }
+    Result table = launch(Map.of(), "sql", "--warehouse", tmp.resolve("warehouse").toString(), "--format", "csv",
+        "SELECT format, questions, exact IS NULL, accuracy IS NOT NULL FROM evaluations ORDER BY questions");
+    assertThat(table.stdout().lines().skip(1).toList()).as(table.all())
+        .containsExactly("glue,872,true,true", "glue,1043,true,true");
+  }
+
   @Test
   void configurationErrorsExitWithStatus2AndSayWhatToFix() throws IOException {
     Path queries = tmp.resolve("bad.yaml");

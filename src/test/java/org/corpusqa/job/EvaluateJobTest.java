@@ -48,7 +48,7 @@ class EvaluateJobTest {
   private EvaluationResult evaluate(Path data, EvalInput input, boolean impossible, String out, Prefilter prefilter) {
     DecodingSettings settings = DecodingSettings.DEFAULTS.with(DecodingKey.HANDLE_IMPOSSIBLE_ANSWER, impossible);
     return new EvaluateJob(SPARK, EvalDataReader.read(data, input), new EvaluateOptions(TestModels.TINY_BERT.toString(),
-        settings, tmp.resolve(out), "qa.evaluations", EngineOptions.DEFAULTS, prefilter)).run();
+        settings, tmp.resolve(out), "qa.evaluations", EngineOptions.DEFAULTS, prefilter, EvaluateOptions.DEFAULT_AGGREGATE)).run();
   }
 
   private static Path shared(String file) {
