@@ -25,6 +25,12 @@ init_args=()
 previous="$( [[ -n "$init" && -f "$(dirname "$init")/corpusqa-model.json" ]] && cat "$(dirname "$init")/corpusqa-model.json" || echo '{}')"
 tokenizer=src/test/resources/models/test-tokenizer.json
 shape=(--arch distilbert --layers 2 --hidden 128 --heads 4 --intermediate 512 --max-positions 512)
+# The data is what the generator makes at its commit: recorded in the manifest, so it must be committed.
+if ! git diff --quiet HEAD -- tools/generate-contracts.py jobs/sample/make_sample.py 2>/dev/null; then
+  echo "train-demo-model.sh: commit tools/generate-contracts.py first: the manifest records its commit" >&2
+  exit 2
+fi
+generator_commit="$(git log -1 --format=%h -- tools/generate-contracts.py 2>/dev/null || echo unknown)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -38,9 +44,9 @@ rm -rf "$out"
 "$py" tools/make-test-model.py "${shape[@]}" --tokenizer "$tokenizer" --weights "$work/demo.state" \
   --name contracts-demo --out "$out"
 "$py" - "$out/corpusqa-model.json" "$seed" "$contracts" "$epochs" "$lr" "$seconds" "${shape[*]}" \
-  "$("$train_py" -c 'import torch; print(torch.__version__)')" "$init" "$previous" <<'PY'
+  "$("$train_py" -c 'import torch; print(torch.__version__)')" "$init" "$previous" "$generator_commit" <<'PY'
 import json, platform, sys
-path, seed, contracts, epochs, lr, seconds, shape, trained_with, init, previous = sys.argv[1:]
+path, seed, contracts, epochs, lr, seconds, shape, trained_with, init, previous, generator_commit = sys.argv[1:]
 with open(path, encoding="utf-8") as f:
     manifest = json.load(f)
 manifest["version"] = "1"
@@ -57,6 +63,7 @@ manifest["training"] = {
     "machine": "%s, %s" % (platform.machine(), platform.processor() or "cpu"),
     "note": "trained from scratch on generated contracts for the two contract-security questions; "
             "knows nothing else. For real work export a real model (README, Models).",
+    "generator_commit": generator_commit,
 }
 if init:
     # Continued from an earlier training: its record is kept, so the whole history reproduces.
