@@ -115,18 +115,10 @@ final class EvaluateCommand implements Callable<Integer> {
     Map<DecodingKey, Object> overrides = new EnumMap<>(DecodingKey.class);
     overrides.put(DecodingKey.HANDLE_IMPOSSIBLE_ANSWER,
         handleImpossibleAnswer != null ? handleImpossibleAnswer : evalFormat.hasUnanswerable());
-    putIfGiven(overrides, DecodingKey.MAX_SEQ_LEN, maxSeqLen);
-    putIfGiven(overrides, DecodingKey.DOC_STRIDE, docStride);
-    putIfGiven(overrides, DecodingKey.MAX_QUESTION_LEN, maxQuestionLen);
     putIfGiven(overrides, DecodingKey.MAX_ANSWER_LEN, maxAnswerLen);
     putIfGiven(overrides, DecodingKey.TOP_K, topK);
     putIfGiven(overrides, DecodingKey.ALIGN_TO_WORDS, alignToWords);
-    DecodingSettings settings;
-    try {
-      settings = DecodingSettings.DEFAULTS.withAll(overrides);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage() + "; check the decoding options");
-    }
+    DecodingSettings settings = settings(overrides, "decoding options");
     EngineOptions engine = batching.engineOptions();
     Prefilter prefilter;
     try {
@@ -160,16 +152,7 @@ final class EvaluateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage() + "; check --data and --format");
     }
-    Map<DecodingKey, Object> overrides = new EnumMap<>(DecodingKey.class);
-    putIfGiven(overrides, DecodingKey.MAX_SEQ_LEN, maxSeqLen);
-    putIfGiven(overrides, DecodingKey.DOC_STRIDE, docStride);
-    putIfGiven(overrides, DecodingKey.MAX_QUESTION_LEN, maxQuestionLen);
-    DecodingSettings settings;
-    try {
-      settings = DecodingSettings.DEFAULTS.withAll(overrides);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage() + "; check the window options");
-    }
+    DecodingSettings settings = settings(new EnumMap<>(DecodingKey.class), "window options");
     EvaluateOptions options = new EvaluateOptions(model, settings, out,
         Namespace.of(warehouse.namespace, table).qualify(table), batching.engineOptions(), Prefilter.OFF,
         aggregate == null ? EvaluateOptions.DEFAULT_AGGREGATE : aggregate);
@@ -182,6 +165,18 @@ final class EvaluateCommand implements Callable<Integer> {
       return 0;
     } finally {
       spark.stop();
+    }
+  }
+
+  /** The defaults with the window options given and {@code overrides}; a bad combination names {@code options}. */
+  private DecodingSettings settings(Map<DecodingKey, Object> overrides, String options) {
+    putIfGiven(overrides, DecodingKey.MAX_SEQ_LEN, maxSeqLen);
+    putIfGiven(overrides, DecodingKey.DOC_STRIDE, docStride);
+    putIfGiven(overrides, DecodingKey.MAX_QUESTION_LEN, maxQuestionLen);
+    try {
+      return DecodingSettings.DEFAULTS.withAll(overrides);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage() + "; check the " + options);
     }
   }
 

@@ -17,13 +17,17 @@ import org.corpusqa.model.ModelBundleException;
 import org.corpusqa.model.ModelCache;
 import org.corpusqa.model.ModelInput;
 import org.corpusqa.model.QaModel;
+import org.corpusqa.qa.Aggregate;
 import org.corpusqa.qa.Answer;
+import org.corpusqa.qa.Classification;
 import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.Document;
 import org.corpusqa.qa.EngineOptions;
 import org.corpusqa.qa.ForwardPass;
+import org.corpusqa.qa.LabelAggregator;
 import org.corpusqa.qa.PairTemplate;
+import org.corpusqa.qa.Prefilter;
 import org.corpusqa.qa.QaEngine;
 import org.corpusqa.qa.QaResult;
 import org.corpusqa.qa.Query;
@@ -33,14 +37,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code corpus-qa model check}: loads a model as a run would and answers one question with it, so
- * that a model owner finds a broken folder before a nightly run does. Starts no Spark session.
+ * {@code corpus-qa model check}: loads a model as a run would and answers one question with it (a
+ * classifier labels the question with the context), so that a model owner finds a broken folder
+ * before a nightly run does. Starts no Spark session.
  */
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
     description = "Load a model bundle or Hugging Face folder as a run would, print what it is and answer one"
-        + " question with it. Exit 2, with the fix, on any problem.")
+        + " question with it (a text-classification model: label the question with the context). Exit 2, with"
+        + " the fix, on any problem.")
 final class ModelCheckCommand implements Callable<Integer> {
   /** A contract clause of the kind the first users ask for, so that a check needs no arguments. */
   static final String EXAMPLE_QUESTION = "обеспечение исполнения контракта";
@@ -79,7 +85,7 @@ final class ModelCheckCommand implements Callable<Integer> {
     // SparkConf reads the spark.hadoop.* settings (S3 credentials providers, endpoints) that
     // spark-submit passes as system properties, so a URI opens here as it would in a run.
     Configuration hadoop = SparkHadoopUtil.get().newConfiguration(new SparkConf());
-    ModelBundle bundle = ModelBundle.open(BundleLocator.localDirectory(model, hadoop));
+    ModelBundle bundle = ModelBundle.openAnyTask(BundleLocator.localDirectory(model, hadoop));
     QaModel loaded = ModelCache.get(bundle, device);
     long loadedAt = System.nanoTime();
 
@@ -99,12 +105,15 @@ final class ModelCheckCommand implements Callable<Integer> {
   /** The question answered over the context with the pipeline's defaults, cut to the model's window. */
   private static QaResult answer(ModelBundle bundle, QaModel loaded, String askedQuestion, String askedContext) {
     int maxSeqLen = Math.min(DecodingSettings.DEFAULTS.maxSeqLen(), bundle.manifest().maxSeqLen());
-    QaEngine engine = new QaEngine(loaded.tokenizer(), bundle.manifest().maxSeqLen(), EngineOptions.DEFAULTS);
+    List<String> labels = bundle.manifest().labels();
+    QaEngine engine = new QaEngine(loaded.tokenizer(), bundle.manifest().maxSeqLen(), EngineOptions.DEFAULTS, labels);
     try {
       DecodingSettings settings = DecodingSettings.DEFAULTS.withAll(java.util.Map.of(
           DecodingKey.MAX_SEQ_LEN, maxSeqLen,
           DecodingKey.DOC_STRIDE, Math.min(DecodingSettings.DEFAULTS.docStride(), maxSeqLen / 4)));
-      Query query = new Query("check", askedQuestion, settings);
+      // A classifier labels the (question, context) pair, as a yes/no query of a run would.
+      Query query = labels.isEmpty() ? new Query("check", askedQuestion, settings)
+          : new Query("check", askedQuestion, settings, Prefilter.OFF, new Classification(Aggregate.MAX, null, 0.5));
       try (ForwardPass forward = loaded.newForwardPass()) {
         return engine.answer(List.of(new Document("check", askedContext)).iterator(),
             engine.prepare(List.of(query)), forward, WindowObserver.NONE).next();
@@ -125,13 +134,22 @@ final class ModelCheckCommand implements Callable<Integer> {
     out.println("format:       " + bundle.format().name().toLowerCase(Locale.ROOT) + " ("
         + bundle.directory().relativize(bundle.modelFile()) + ", " + bundle.format().engineName() + ")");
     out.println("precision:    " + bundle.manifest().precision().key());
-    out.println("task:         question-answering");
+    out.println("task:         " + bundle.manifest().task().key()
+        + (bundle.manifest().labels().isEmpty() ? "" : " (labels " + String.join(", ", bundle.manifest().labels()) + ")"));
     out.println("inputs:       " + String.join(", ", loaded.inputs().stream().map(ModelInput::key).toList()));
     out.println("max_seq_len:  " + bundle.manifest().maxSeqLen());
     out.println("pair layout:  " + pairLayout(loaded));
     out.println("pad token id: " + loaded.tokenizer().padTokenId());
     out.println("device:       " + (device.isGpu() ? "gpu " + device.getDeviceId() : "cpu"));
     out.println("question:     " + askedQuestion);
+    if (result.label() != null) {
+      LabelAggregator.Decision label = result.label();
+      out.println("label:        " + label.label() + String.format(Locale.ROOT, " (probability %.6f, %d window%s)",
+          label.score(), result.windows(), result.windows() == 1 ? "" : "s"));
+      out.println("probabilities: " + bundle.manifest().labels().stream()
+          .map(l -> l + String.format(Locale.ROOT, " %.6f", label.probabilities().get(l))).toList());
+      return;
+    }
     Answer best = result.answers().get(0);
     out.println("answer:       " + (best.hasSpan()
         ? "\"" + best.text() + "\" [" + best.startChar() + ", " + best.endChar() + ")" : "(none: " + best.reason() + ")"));

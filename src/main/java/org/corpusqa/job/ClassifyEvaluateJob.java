@@ -1,8 +1,5 @@
 package org.corpusqa.job;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +21,6 @@ import org.corpusqa.eval.EvaluationResult;
 import org.corpusqa.executor.AnswerTask;
 import org.corpusqa.executor.PartitionAnswerer;
 import org.corpusqa.io.AnswersTable;
-import org.corpusqa.io.Catalogs;
 import org.corpusqa.io.EvaluationsTable;
 import org.corpusqa.io.LabelsTable;
 import org.corpusqa.io.SerializableConf;
@@ -65,19 +61,12 @@ public final class ClassifyEvaluateJob {
   }
 
   public EvaluationResult run() {
-    Catalogs.checkWarehouseWritable(spark);
-    EvaluationsTable table = EvaluationsTable.in(spark, options.table());
-    table.refuseRootPredecessor();
+    EvaluationsTable table = EvaluateJob.checkedTable(spark, options);
     ModelBundle bundle = DriverModel.open(spark, options.modelUri());
     List<String> labels = checkModel(bundle);
     DriverModel model = DriverModel.load(spark, options.modelUri(), bundle);
     model.checkSettings(options.settings(), options.engineOptions());
-    try {
-      Files.createDirectories(options.out());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create output directory " + options.out(), e);
-    }
-    table.createIfMissing();
+    EvaluateJob.createOutputs(options, table);
 
     String runId = AnswerJob.newRunId();
     LOG.info("Evaluation {}: model {} ({}), {} examples of {} ({})", runId, model.name(), model.sha256(),

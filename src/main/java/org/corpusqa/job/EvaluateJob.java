@@ -65,17 +65,10 @@ public final class EvaluateJob {
   }
 
   public EvaluationResult run() {
-    Catalogs.checkWarehouseWritable(spark);
-    EvaluationsTable table = EvaluationsTable.in(spark, options.table());
-    table.refuseRootPredecessor();
+    EvaluationsTable table = checkedTable(spark, options);
     DriverModel model = DriverModel.load(spark, options.modelUri());
     model.checkSettings(options.settings(), options.engineOptions());
-    try {
-      Files.createDirectories(options.out());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create output directory " + options.out(), e);
-    }
-    table.createIfMissing();
+    createOutputs(options, table);
 
     String runId = AnswerJob.newRunId();
     List<EvalQuestion> questions = dataset.questions();
@@ -99,6 +92,24 @@ public final class EvaluateJob {
     EvaluationResult result = new EvaluationResult(runId, model.name(), dataset.format(), questions.size(), metrics);
     table.append(result, model.sha256(), dataset, options.settings());
     return result;
+  }
+
+  /** The evaluations table, where it is found writable and not left at the catalog's root: before any model loads. */
+  static EvaluationsTable checkedTable(SparkSession spark, EvaluateOptions options) {
+    Catalogs.checkWarehouseWritable(spark);
+    EvaluationsTable table = EvaluationsTable.in(spark, options.table());
+    table.refuseRootPredecessor();
+    return table;
+  }
+
+  /** The output directory and the evaluations table, once the model and the settings are checked. */
+  static void createOutputs(EvaluateOptions options, EvaluationsTable table) {
+    try {
+      Files.createDirectories(options.out());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create output directory " + options.out(), e);
+    }
+    table.createIfMissing();
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.corpusqa.testing.Processes;
 import org.corpusqa.testing.Processes.Result;
+import org.corpusqa.testing.SampleContracts;
 import org.corpusqa.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,12 +35,7 @@ class EndToEndIT {
   }
 
   private static Map<String, String> sampleTexts() throws IOException {
-    Map<String, String> texts = new HashMap<>();
-    for (String line : Files.readAllLines(ROOT.resolve("jobs/sample/contracts.jsonl"))) {
-      JsonNode node = JSON.readTree(line);
-      texts.put(node.get("doc_id").asText(), node.get("text").asText());
-    }
-    return texts;
+    return SampleContracts.texts();
   }
 
   /**
@@ -193,6 +189,13 @@ class EndToEndIT {
         "SELECT (SELECT count(*) FROM labels), (SELECT count(*) FROM answers), (SELECT count(*) FROM qa.labels.snapshots),"
             + " (SELECT count(*) FROM runs WHERE status = 'SUCCEEDED' AND classifier_name = 'cls-bert-yesno')");
     assertThat(counts.stdout().lines().skip(1).toList()).as(counts.all()).containsExactly("8,8,1,2");
+
+    // model check takes a classifier too: what it is, and the label of the built-in example pair.
+    Result check = launch(Map.of(), "model", "check", classifier.toString());
+    assertThat(check.exitCode()).as(check.all()).isZero();
+    assertThat(check.stdout()).contains("task:         text-classification (labels no, yes)\n")
+        .containsPattern("label:        (no|yes) \\(probability 0\\.\\d{6}, 1 window\\)")
+        .containsPattern("probabilities: \\[no 0\\.\\d{6}, yes 0\\.\\d{6}\\]");
 
     // Without --classifier the yes/no query has no model: exit 2 before any data is read.
     Result missing = launch(Map.of(), "run", "--input", "jobs/sample/contracts.jsonl", "--queries",

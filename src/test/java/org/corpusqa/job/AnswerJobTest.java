@@ -24,6 +24,7 @@ import org.corpusqa.digest.Sha256;
 import org.corpusqa.io.RunSummary;
 import org.corpusqa.qa.Prefilter;
 import org.corpusqa.qa.Query;
+import org.corpusqa.testing.SampleContracts;
 import org.corpusqa.testing.SparkTestSession;
 import org.corpusqa.testing.TestModels;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AnswerJobTest {
-  private static final Path SAMPLE = Paths.get("jobs/sample/contracts.jsonl").toAbsolutePath();
+  private static final Path SAMPLE = SampleContracts.JSONL;
   private static final List<Query> QUERIES = QueriesFile.read(Paths.get("jobs/queries/contract-security.yaml"));
   private static SparkSession spark;
   private static Path parquet;
@@ -44,12 +45,7 @@ class AnswerJobTest {
     spark = SparkTestSession.get();
     parquet = tmp.resolve("corpus.parquet");
     spark.read().json(SAMPLE.toString()).write().parquet(parquet.toString());
-    texts = new HashMap<>();
-    ObjectMapper json = new ObjectMapper();
-    for (String line : Files.readAllLines(SAMPLE)) {
-      JsonNode node = json.readTree(line);
-      texts.put(node.get("doc_id").asText(), node.get("text").asText());
-    }
+    texts = SampleContracts.texts();
   }
 
   private static RunOptions options(String table, List<Query> queries, String explain) {

@@ -37,6 +37,7 @@ import org.corpusqa.qa.QaResult;
 import org.corpusqa.qa.Query;
 import org.corpusqa.qa.WindowObserver;
 import org.corpusqa.testing.SharedData;
+import org.corpusqa.testing.SampleContracts;
 import org.corpusqa.testing.SparkTestSession;
 import org.corpusqa.testing.TestModels;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ../shared/fixtures/hf} (labels no / yes), the answering model the tiny test bundle.
  */
 class ClassifyRunTest {
-  private static final Path SAMPLE = Paths.get("jobs/sample/contracts.jsonl").toAbsolutePath();
+  private static final Path SAMPLE = SampleContracts.JSONL;
   private static final List<Query> QUERIES = QueriesFile.read(Paths.get("jobs/queries/contract-security-yesno.yaml"));
   private static SparkSession spark;
   private static Map<String, String> texts;
@@ -59,12 +60,7 @@ class ClassifyRunTest {
   @BeforeAll
   static void readSample() throws IOException {
     spark = SparkTestSession.get();
-    texts = new HashMap<>();
-    ObjectMapper json = new ObjectMapper();
-    for (String line : Files.readAllLines(SAMPLE)) {
-      JsonNode node = json.readTree(line);
-      texts.put(node.get("doc_id").asText(), node.get("text").asText());
-    }
+    texts = SampleContracts.texts();
   }
 
   private static RunOptions.Builder options(String prefix, List<Query> queries, String model, String classifier,
