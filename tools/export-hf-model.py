@@ -1,6 +1,13 @@
 #!/usr/bin/env python3
 """Exports a Hugging Face AutoModelForQuestionAnswering to a corpus-qa model folder, and checks it.
 
+With --task classification it exports an AutoModelForSequenceClassification instead (a yes/no model
+of the DaNetQA / BoolQ kind, a GLUE classifier): one output, logits [batch, labels], and a manifest
+with task text-classification and the labels of config.json's id2label (LABEL_i where it has none);
+multi-label models (problem_type multi_label_classification) are refused, as corpus-qa refuses them.
+The checks are the same, over each example's label logits. (This path has not yet been run against
+a real transformers install: the machines that build corpus-qa have none.)
+
 Runs on a user's machine with `pip install torch transformers` (plus `onnxruntime` to check ONNX
 exports), not on the corpus-qa build machines, which cannot reach the model hub. Written for
 transformers 4.40 to 5.x and PyTorch 2.1 to 2.13 (run with transformers 4.57 and 5.17 on PyTorch
@@ -109,18 +116,36 @@ class StartEndLogits(torch.nn.Module):
         return out[0], out[1]
 
 
-def load_model(source, attention):
-    """The model in fp32 with the given attention implementation, or eager where it has none."""
-    from transformers import AutoModelForQuestionAnswering
+class LabelLogits(StartEndLogits):
+    """A sequence classifier called as StartEndLogits calls a QA model, returning its logits
+    [batch, labels] only: the one output corpus-qa reads from a classification model."""
 
+    def forward(self, input_ids, attention_mask, token_type_ids=None):
+        given = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
+        out = self.model(**{name: given[name] for name in self.inputs}, **self.options)
+        return out.logits if hasattr(out, "logits") else out[0]
+
+
+# What each --task exports: the transformers class, the wrapper, and the written model's outputs.
+TASKS = {
+    "question-answering": ("AutoModelForQuestionAnswering", StartEndLogits, ("start_logits", "end_logits")),
+    "classification": ("AutoModelForSequenceClassification", LabelLogits, ("logits",)),
+}
+
+
+def load_model(source, attention, task):
+    """The model in fp32 with the given attention implementation, or eager where it has none."""
+    import transformers
+
+    auto_class = getattr(transformers, TASKS[task][0])
     try:
-        model = AutoModelForQuestionAnswering.from_pretrained(source, attn_implementation=attention)
+        model = auto_class.from_pretrained(source, attn_implementation=attention)
     except (ValueError, ImportError) as e:
         if attention == "eager":
             raise
         print(f"note: this model cannot use {attention} attention ({str(e).splitlines()[0]}); "
               f"exporting it with eager attention")
-        model = AutoModelForQuestionAnswering.from_pretrained(source, attn_implementation="eager")
+        model = auto_class.from_pretrained(source, attn_implementation="eager")
     # transformers 5 loads a checkpoint in the dtype it was saved in (fp16, bf16); the precisions
     # below start from fp32.
     return model.float().eval()
@@ -177,13 +202,13 @@ def check_batches(tokenizer, inputs, max_seq_len):
     ]
 
 
-def write_model(module, example, inputs, folder, fmt):
+def write_model(module, example, inputs, folder, fmt, outputs):
     with warnings.catch_warnings():
         # The tracer warns at every Python branch on a tensor; the check after it is what decides.
         warnings.simplefilter("ignore", torch.jit.TracerWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", FutureWarning)
-        return bundle_writer.write_model(module, example, inputs, folder, fmt)
+        return bundle_writer.write_model(module, example, inputs, folder, fmt, output_names=outputs)
 
 
 def follow_input_device(path):
@@ -218,11 +243,23 @@ def follow_input_device(path):
     return rewritten
 
 
-def reloaded(path, fmt, inputs):
+def label_names(config):
+    """A classifier's labels by output index, as corpus-qa reads them from config.json."""
+    if getattr(config, "problem_type", None) == "multi_label_classification":
+        raise SystemExit("Cannot export: a multi-label classifier (problem_type multi_label_classification) scores"
+                         " each label with a sigmoid; corpus-qa's labels are a softmax over labels")
+    id2label = {int(k): v for k, v in (getattr(config, "id2label", None) or {}).items()}
+    count = getattr(config, "num_labels", None) or len(id2label) or 2
+    if id2label and sorted(id2label) != list(range(len(id2label))):
+        raise SystemExit(f"Cannot export: config.json's id2label must number its labels 0 to n-1, got {sorted(id2label)}")
+    return [id2label.get(i, f"LABEL_{i}") for i in range(max(count, len(id2label)))]
+
+
+def reloaded(path, fmt, inputs, outputs):
     """A callable running the written file, or None (with a printed reason) where it cannot run here."""
     if fmt == "torchscript":
         module = torch.jit.load(path)
-        return lambda *tensors: module(*tensors)
+        return lambda *tensors: as_tuple(module(*tensors))
     try:
         import onnxruntime
     except ImportError as e:
@@ -236,11 +273,17 @@ def reloaded(path, fmt, inputs):
         raise SystemExit(f"Cannot export: the written graph takes {graph_inputs} where the model takes {inputs}: "
                          f"the trace did not use every input; nothing was written")
     return lambda *tensors: tuple(torch.from_numpy(a) for a in session.run(
-        ["start_logits", "end_logits"], {name: t.numpy() for name, t in zip(inputs, tensors)}))
+        list(outputs), {name: t.numpy() for name, t in zip(inputs, tensors)}))
+
+
+def as_tuple(outputs):
+    """A model's outputs as a tuple: a classifier returns one tensor, a QA model two."""
+    return outputs if isinstance(outputs, tuple) else (outputs,)
 
 
 def largest_difference(written, module, batches):
-    """The largest |written - eager| over the logits of real tokens; inf on a shape mismatch or NaN."""
+    """The largest |written - eager| over the logits of real tokens (a classifier's: of every example);
+    inf on a shape mismatch or NaN."""
     worst = 0.0
     with torch.no_grad():
         for tensors, mask in batches:
@@ -250,11 +293,13 @@ def largest_difference(written, module, batches):
             except Exception as e:  # noqa: BLE001 (any runtime error means the file is unusable)
                 raise SystemExit(f"Cannot export: the written model fails on a batch of shape "
                                  f"{tuple(mask.shape)}: {str(e).strip().splitlines()[-1]}; nothing was written")
-            for got, want in zip(outputs, module(*tensors)):
+            for got, want in zip(as_tuple(outputs), as_tuple(module(*tensors))):
                 if got.shape != want.shape:
                     print(f"written model returned shape {tuple(got.shape)} where the model returns {tuple(want.shape)}")
                     return float("inf")
-                difference = (got.float() - want.float()).abs()[real]
+                difference = (got.float() - want.float()).abs()
+                if difference.shape == real.shape:  # per token (QA); a classifier's logits are per example
+                    difference = difference[real]
                 if not torch.isfinite(difference).all():
                     return float("inf")
                 worst = max(worst, difference.max().item())
@@ -275,7 +320,8 @@ def expect(what, written, module, example, checks, tolerance):
 
 def verify(args, written, module, wrapped, example, inputs, checks, staging):
     """Reloads what was written and compares it with the eager module it was made from."""
-    run = reloaded(written, args.format, inputs)
+    outputs = TASKS[args.task][2]
+    run = reloaded(written, args.format, inputs, outputs)
     if run is None:
         return
     if args.format == "onnx" and args.precision == "int8":
@@ -283,8 +329,8 @@ def verify(args, written, module, wrapped, example, inputs, checks, staging):
         # in the last bit, an activation lands on the other side of an int8 rounding step. So the
         # trace itself (masks, shapes, control flow) is checked strictly on an fp32 export of the same
         # module and example, and the int8 file against the quantization's own error.
-        twin = write_model(wrapped, example, inputs, os.path.join(staging, "fp32-trace"), "onnx")
-        expect("the same trace exported in fp32 (onnxruntime)", reloaded(twin, "onnx", inputs), wrapped,
+        twin = write_model(wrapped, example, inputs, os.path.join(staging, "fp32-trace"), "onnx", outputs)
+        expect("the same trace exported in fp32 (onnxruntime)", reloaded(twin, "onnx", inputs, outputs), wrapped,
                example, checks, TOLERANCE)
         shutil.rmtree(os.path.dirname(twin))
         quantization = largest_difference(lambda *tensors: module(*tensors), wrapped, checks)
@@ -337,7 +383,9 @@ def export(args, staging):
         os.replace(os.path.join(staging, "hf-tokenizer", name), os.path.join(staging, name))
     shutil.rmtree(os.path.join(staging, "hf-tokenizer"))
 
-    model = load_model(args.model, "sdpa" if args.precision == "fp16" else "eager")
+    model = load_model(args.model, "sdpa" if args.precision == "fp16" else "eager", args.task)
+    task_manifest = {"task": "question-answering"} if args.task == "question-answering" \
+        else {"task": "text-classification", "labels": label_names(model.config)}
     model.config.save_pretrained(staging)
     limit = position_limit(model.config, args.max_seq_len)
     if args.max_seq_len > limit:
@@ -347,20 +395,20 @@ def export(args, staging):
 
     checks = check_batches(tokenizer, inputs, args.max_seq_len)
     example = trace_example(tokenizer, inputs, args.max_seq_len, {mask.shape[1] for _, mask in checks})
-    wrapped = StartEndLogits(model, inputs).eval()
+    wrapped = TASKS[args.task][1](model, inputs).eval()
     if args.precision == "fp16":
         # Transformers bakes its dtype into the traced mask arithmetic, so the model is halved before
         # tracing rather than after.
         wrapped = wrapped.half()
     module = bundle_writer.prepare(wrapped, args.format, "fp32" if args.precision == "fp16" else args.precision,
                                    bundle_writer.fp32_modules_of(args))
-    written = write_model(module, example, inputs, staging, args.format)
+    written = write_model(module, example, inputs, staging, args.format, TASKS[args.task][2])
     if args.format == "torchscript":
         rewritten = follow_input_device(written)
         if rewritten:
             print(f"note: {rewritten} device constant(s) of the trace now follow the input's device")
     bundle_writer.write_manifest(staging, {
-        "task": "question-answering",
+        **task_manifest,
         "name": args.name or args.model,
         "version": args.version,
         "architecture": model.config.model_type,
@@ -382,6 +430,9 @@ def main():
     p.add_argument("--name", help="model name in answer rows (default: --model)")
     p.add_argument("--version", default="", help="model version in the manifest")
     p.add_argument("--format", choices=bundle_writer.FORMATS, default="torchscript")
+    p.add_argument("--task", choices=sorted(TASKS), default="question-answering",
+                   help="question-answering (AutoModelForQuestionAnswering) or classification"
+                        " (AutoModelForSequenceClassification)")
     p.add_argument("--precision", choices=bundle_writer.PRECISIONS, default="fp32")
     bundle_writer.add_fp32_modules_argument(p)
     args = p.parse_args()

@@ -14,6 +14,7 @@ import org.corpusqa.qa.Aggregate;
 import org.corpusqa.qa.Classification;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.Document;
+import org.corpusqa.qa.Failure;
 import org.corpusqa.qa.LabelAggregator;
 import org.corpusqa.qa.Prefilter;
 import org.corpusqa.qa.QaResult;
@@ -70,5 +71,33 @@ class LabelsTableTest {
     Row d2 = all.get(2);
     assertThat(d2.<String>getAs("label")).isEqualTo("yes");
     assertThat(d2.<String>getAs("run_id")).isEqualTo("run-2");
+  }
+
+  @Test
+  void aFailedLabelIsAQuarantineRowAndNotALabel() {
+    SparkSession spark = SparkTestSession.get();
+    AnswersTable.Provenance by = new AnswersTable.Provenance("m", "sha-m", "run-f", new Timestamp(0));
+    QaResult failed = new QaResult(new Document("d3", "text"), YES_NO, List.of(), Double.NaN, 2, 2,
+        new Failure(Failure.Kind.MODEL_FAILED, "java.lang.IllegalStateException", "model failed on window 1"));
+    QaResult ok = labelled("d4", YES_NO, "no", 0.3);
+    Dataset<Row> stage = spark.createDataFrame(List.of(
+        LabelsTable.failureRow(failed, YES_NO.sha256(), "sha-3", by),
+        LabelsTable.labelRowWithFailures(ok, YES_NO.sha256(), "sha-4", by)), LabelsTable.WITH_FAILURES);
+
+    assertThat(LabelsTable.labelsOf(stage).collectAsList()).extracting(r -> r.<String>getAs("doc_id"))
+        .containsExactly("d4");
+    Dataset<Row> triaged = spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+        .add(RecordTriage.RECORD_KEY, "string").add(RecordTriage.TEXT_SHA256, "string")
+        .add(RecordTriage.REASON, "string").add(CorpusSource.DOC_ID, "string").add(RecordTriage.DETAIL, "string")
+        .add(CorpusSource.FILE, "string"));
+    List<Row> quarantined = QuarantineTable.in(spark, "labels_quarantine_test")
+        .rows(triaged, QuarantineTable.failuresOf(stage), List.of(), "run-f", new Timestamp(0)).collectAsList();
+    assertThat(quarantined).hasSize(1);
+    Row row = quarantined.get(0);
+    assertThat(row.<String>getAs("record_key")).isEqualTo("d3");
+    assertThat(row.<String>getAs("query_id")).isEqualTo("requires_security");
+    assertThat(row.<String>getAs("reason")).isEqualTo("MODEL_FAILED");
+    assertThat(row.<String>getAs("error_class")).isEqualTo("java.lang.IllegalStateException");
+    assertThat(row.<String>getAs("text_sha256")).isEqualTo("sha-3");
   }
 }
