@@ -27,7 +27,6 @@ import importlib.util
 import json
 import os
 import random
-import zlib
 
 _here = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location(
@@ -195,17 +194,8 @@ def contract(rng, sections_range=None):
     sections, golds = english_contract(rng) if english else russian_contract(rng, sections_range)
     style = rng.choice(["dot", "dot", "section", "article", "paren", "none"])
     separator = rng.choice(SEPARATORS)
-    first = 1 if sections_range else excerpt_start(sections)
-    text = separator.join(numbered(style, first + i, s).replace("{k}", str(first + i)) for i, s in enumerate(sections))
+    text = separator.join(numbered(style, i + 1, s).replace("{k}", str(i + 1)) for i, s in enumerate(sections))
     return text, golds
-
-
-def excerpt_start(sections):
-    """The number of the first section: 1, or for an excerpt of a longer contract (3 in 10) a later one,
-    as in the sample's contract that opens with "Раздел 7". Drawn from the sections' text, not from the
-    generator's stream, so that every other choice a seed makes stays as it was."""
-    excerpt = random.Random(zlib.crc32("\n".join(sections).encode("utf-8")))
-    return excerpt.randint(2, 12) if excerpt.random() < 0.3 else 1
 
 
 def sample_contracts():
