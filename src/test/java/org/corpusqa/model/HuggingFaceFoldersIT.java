@@ -130,13 +130,26 @@ class HuggingFaceFoldersIT {
         .containsPattern("timing:       load \\d+ ms, answer \\d+ ms");
     assertThat(good.stderr()).doesNotContain("CUDA is not supported").doesNotContain("Exception");
 
+    // A classifier is checked too: it labels the example pair.
     Path classifier = SharedData.hfFixture("cls-distilbert-sentiment");
-    Result wrongTask = corpusQa("model", "check", classifier.toString());
+    Result labels = corpusQa("model", "check", classifier.toString());
+    assertThat(labels.exitCode()).as(labels.all()).isZero();
+    assertThat(labels.stdout()).contains("task:         text-classification (labels negative, positive)\n")
+        .containsPattern("label:        (negative|positive) \\(probability 0\\.\\d{6}, 1 window\\)");
+
+    // A model of neither task is refused with what to export.
+    Path maskedLm = tmp.resolve("masked-lm");
+    Files.createDirectories(maskedLm);
+    for (String file : List.of("tokenizer.json", "model.onnx")) {
+      Files.copy(SharedData.hfFixture("qa-bert").resolve(file), maskedLm.resolve(file));
+    }
+    Files.writeString(maskedLm.resolve("config.json"), Files.readString(SharedData.hfFixture("qa-bert")
+        .resolve("config.json")).replace("BertForQuestionAnswering", "BertForMaskedLM"));
+    Result wrongTask = corpusQa("model", "check", maskedLm.toString());
     assertThat(wrongTask.exitCode()).isEqualTo(2);
-    assertThat(wrongTask.stderr().strip()).isEqualTo("corpus-qa: Cannot load model folder " + classifier
-        + ": config.json's architectures are [DistilBertForSequenceClassification], not a question-answering"
-        + " model (*ForQuestionAnswering); corpus-qa answers with extractive QA models: export an"
-        + " AutoModelForQuestionAnswering");
+    assertThat(wrongTask.stderr().strip()).isEqualTo("corpus-qa: Cannot load model folder " + maskedLm
+        + ": config.json's architectures are [BertForMaskedLM], none of a task corpus-qa runs (question-answering,"
+        + " text-classification); export an AutoModelForQuestionAnswering or an AutoModelForSequenceClassification");
 
     Path noModel = tmp.resolve("weights-only");
     Files.createDirectories(noModel);
