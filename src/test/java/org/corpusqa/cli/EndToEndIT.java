@@ -137,7 +137,7 @@ class EndToEndIT {
     assertThat(run.exitCode()).as(run.all()).isZero();
     assertThat(run.stdout()).contains("8 records read: 8 answered, 0 unchanged, 0 duplicates, 0 quarantined")
         .contains(" 64 answer rows").containsPattern("s wall time -> corpusqa\\.qa\\.answers \\(quarantine"
-            + " corpusqa\\.qa\\.quarantine, runs corpusqa\\.qa\\.runs\\)");
+            + " corpusqa\\.qa\\.quarantine, runs corpusqa\\.qa\\.runs, labels corpusqa\\.qa\\.labels\\)");
     Result tables = launch(Map.of(), "sql", "--warehouse", warehouse.toString(), "--format", "csv", "SHOW TABLES IN qa");
     assertThat(tables.stdout().lines().skip(1).sorted().toList())
         .as(tables.all()).containsExactly("qa,answers,false", "qa,quarantine,false", "qa,runs,false");
