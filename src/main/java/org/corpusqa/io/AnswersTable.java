@@ -1,12 +1,10 @@
 package org.corpusqa.io;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
 
 import java.io.Serializable;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -121,24 +119,8 @@ public final class AnswersTable {
    * question and settings.
    */
   public Dataset<Row> unanswered(Dataset<Row> documents, List<Query> queries, String modelSha256) {
-    List<Row> ids = new ArrayList<>();
-    for (Query q : queries) {
-      ids.add(RowFactory.create(q.id(), q.sha256()));
-    }
-    Dataset<Row> asked = spark.createDataFrame(ids, new StructType().add("query_id", DataTypes.StringType, false)
-        .add("query_sha256", DataTypes.StringType, false));
-    Dataset<Row> done =
-        spark.table(name)
-            .filter(col("model_sha256").equalTo(lit(modelSha256)).and(col("rank").equalTo(1)))
-            .select(col("doc_id"), col("query_id"), col("query_sha256"), col("text_sha256"));
-    Dataset<Row> todo =
-        documents.select(col(CorpusSource.DOC_ID), col(RecordTriage.TEXT_SHA256)).crossJoin(asked)
-            .join(done, seq(CorpusSource.DOC_ID, "query_id", "query_sha256", RecordTriage.TEXT_SHA256), "left_anti")
-            .groupBy(col(CorpusSource.DOC_ID))
-            .agg(collect_list(col("query_id")).as(CorpusSource.QUERY_IDS));
-    return documents.join(todo, CorpusSource.DOC_ID)
-        .select(col(CorpusSource.DOC_ID), col(CorpusSource.TEXT), col(RecordTriage.TEXT_SHA256),
-            col(CorpusSource.QUERY_IDS));
+    return PendingPairs.of(spark, documents, queries,
+        spark.table(name).filter(col("model_sha256").equalTo(lit(modelSha256)).and(col("rank").equalTo(1))));
   }
 
   /**

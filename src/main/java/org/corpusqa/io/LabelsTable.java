@@ -1,10 +1,8 @@
 package org.corpusqa.io;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -93,10 +91,9 @@ public final class LabelsTable {
 
   /** The one row of a (document, query) that failed, in {@link #WITH_FAILURES}' columns. */
   public static Row failureRow(QaResult result, String querySha256, String textSha256, AnswersTable.Provenance by) {
-    Object[] values = {result.docId(), result.query().id(), questionOf(result), querySha256, null, null, null,
-        result.windows(), null, null, textSha256, by.modelName(), by.modelSha256(), by.runId(), by.processedAt()};
-    return RowFactory.create(withFailure(values, QuarantineReason.of(result.failure().kind()).name(),
-        result.failure().errorClass(), result.failure().detail()));
+    // A failed result has no label: its values are those of an unlabelled row.
+    return RowFactory.create(withFailure(labelValues(result, querySha256, textSha256, by),
+        QuarantineReason.of(result.failure().kind()).name(), result.failure().errorClass(), result.failure().detail()));
   }
 
   private static Object[] labelValues(QaResult result, String querySha256, String textSha256, AnswersTable.Provenance by) {
@@ -134,23 +131,8 @@ public final class LabelsTable {
    * exact query.
    */
   public Dataset<Row> unlabelled(Dataset<Row> documents, List<Query> queries, String modelSha256) {
-    List<Row> ids = new ArrayList<>();
-    for (Query q : queries) {
-      ids.add(RowFactory.create(q.id(), q.sha256()));
-    }
-    Dataset<Row> asked = spark.createDataFrame(ids, new StructType().add("query_id", DataTypes.StringType, false)
-        .add("query_sha256", DataTypes.StringType, false));
-    Dataset<Row> done = spark.table(name).filter(col("model_sha256").equalTo(lit(modelSha256)))
-        .select(col("doc_id"), col("query_id"), col("query_sha256"), col("text_sha256"));
-    Dataset<Row> todo =
-        documents.select(col(CorpusSource.DOC_ID), col(RecordTriage.TEXT_SHA256)).crossJoin(asked)
-            .join(done, AnswersTable.seq(CorpusSource.DOC_ID, "query_id", "query_sha256", RecordTriage.TEXT_SHA256),
-                "left_anti")
-            .groupBy(col(CorpusSource.DOC_ID))
-            .agg(collect_list(col("query_id")).as(CorpusSource.QUERY_IDS));
-    return documents.join(todo, CorpusSource.DOC_ID)
-        .select(col(CorpusSource.DOC_ID), col(CorpusSource.TEXT), col(RecordTriage.TEXT_SHA256),
-            col(CorpusSource.QUERY_IDS));
+    return PendingPairs.of(spark, documents, queries,
+        spark.table(name).filter(col("model_sha256").equalTo(lit(modelSha256))));
   }
 
   /**
