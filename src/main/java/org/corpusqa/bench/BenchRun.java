@@ -9,6 +9,7 @@ import org.corpusqa.model.ModelBundle;
 import org.corpusqa.qa.Document;
 import org.corpusqa.qa.EngineStats;
 import org.corpusqa.qa.Prefilter;
+import org.corpusqa.qa.QaTokenizer;
 import org.corpusqa.qa.Query;
 
 /**
@@ -17,6 +18,9 @@ import org.corpusqa.qa.Query;
  * measured, since a whole bench takes minutes.
  */
 public final class BenchRun {
+  /** Host-side rounds run before the measured ones, for class loading and the JIT. */
+  private static final double HOST_WARM_UP_SECONDS = 3;
+
   /** Told each section's figures as soon as they are measured. */
   @FunctionalInterface
   public interface Listener {
@@ -152,14 +156,39 @@ public final class BenchRun {
    * The host side alone: the engine with a forward pass that returns fixed logits instantly, so
    * that what remains is what a GPU would wait for. Per core from wall time (the workers run side by
    * side, one per core) and from the CPU time the worker threads used (steadier on a shared machine);
-   * each stage's seconds are summed over the workers. The answers' digest tells whether a change to
-   * the host code changed any answer on the same inputs.
+   * each stage's seconds are summed over the workers. Passes over the corpus repeat for {@code
+   * --seconds} after a warm-up. The answers' digest tells whether a change to the host code changed
+   * any answer on the same inputs. With a tokenizer of BERT's kind, the same passes again with the
+   * library tokenizing every text, against the Java tokenizer.
    */
   private Map<String, Object> host() {
-    bench.hostOnly(docs()); // warm-up: class loading and the JIT, which would otherwise dominate
-    Benchmark.EngineRun run = bench.hostOnly(docs());
+    QaTokenizer tokenizer = models.model().tokenizer();
+    Map<String, Object> h = hostFigures(bench.hostOnlyRounds(docs(), HOST_WARM_UP_SECONDS));
+    if (tokenizer.hasJavaWordPiece()) {
+      // The same rounds with the library tokenizing every text: the Java path's gain, and its answers.
+      tokenizer.useJavaWordPiece(false);
+      try {
+        Map<String, Object> library = hostFigures(bench.hostOnlyRounds(docs(), HOST_WARM_UP_SECONDS));
+        Map<String, Object> versus = new LinkedHashMap<>();
+        versus.put("windows_per_s_per_core", library.get("windows_per_s_per_core"));
+        versus.put("windows_per_cpu_s", library.get("windows_per_cpu_s"));
+        versus.put("stage_us_per_window", library.get("stage_us_per_window"));
+        versus.put("java_speedup", Benchmark.round(
+            (Double) h.get("windows_per_cpu_s") / (Double) library.get("windows_per_cpu_s")));
+        versus.put("answers_identical", library.get("answers_sha256").equals(h.get("answers_sha256")));
+        h.put("library_tokenizer", versus);
+      } finally {
+        tokenizer.useJavaWordPiece(true);
+      }
+    }
+    return h;
+  }
+
+  private Map<String, Object> hostFigures(Benchmark.EngineRun run) {
     EngineStats s = run.stats();
     Map<String, Object> h = new LinkedHashMap<>();
+    // Counters are summed over the passes.
+    h.put("passes", s.documents() / Math.max(1, docs().size()));
     h.put("documents", s.documents());
     h.put("questions", s.questions());
     h.put("windows", s.windows());
@@ -171,6 +200,7 @@ public final class BenchRun {
     h.put("windows_per_cpu_s", Benchmark.round(s.windows() / run.cpuSeconds()));
     // Tokenizer threads (--tokenizer-threads) work beside each worker; cpu_s counts the workers only.
     h.put("tokenizer_threads_per_worker", settings.options().tokenizerThreads());
+    h.put("java_tokenizer", models.model().tokenizer().hasJavaWordPiece());
     h.put("overlap", settings.options().overlap().name().toLowerCase(java.util.Locale.ROOT));
     h.put("waited_for_tokenizer_threads_s", Benchmark.round(s.tokenizeWaitNanos() / 1e9));
     Map<String, Long> stages = new LinkedHashMap<>();

@@ -95,6 +95,30 @@ public final class Benchmark {
     return engine(docs, () -> new FixedLogits(labels), false);
   }
 
+  /**
+   * {@link #hostOnly} over and over: rounds for {@code warmUpSeconds} first (class loading and the
+   * JIT, which would otherwise dominate a pass of a few hundred windows), then rounds for the
+   * bench's {@code --seconds}; the measured rounds' counters, wall and CPU seconds summed, the last
+   * round's answers (every round gives the same).
+   */
+  public EngineRun hostOnlyRounds(List<Document> docs, double warmUpSeconds) {
+    long warmUpEnd = System.nanoTime() + (long) (warmUpSeconds * 1e9);
+    do {
+      hostOnly(docs);
+    } while (System.nanoTime() < warmUpEnd);
+    EngineStats total = new EngineStats();
+    double wall = 0;
+    double cpu = 0;
+    EngineRun last;
+    do {
+      last = hostOnly(docs);
+      total.add(last.stats());
+      wall += last.wallSeconds();
+      cpu += last.cpuSeconds();
+    } while (wall < seconds);
+    return new EngineRun(last.results(), total, wall, cpu, List.of());
+  }
+
   private EngineRun engine(List<Document> docs, java.util.function.Supplier<ForwardPass> forward, boolean keepBatches) {
     QaEngine engine = new QaEngine(model.tokenizer(), model.bundle().manifest().maxSeqLen(), options,
         model.bundle().manifest().labels());

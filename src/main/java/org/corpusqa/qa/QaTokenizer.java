@@ -18,9 +18,13 @@ public final class QaTokenizer implements AutoCloseable {
   private final PairTemplate template;
   private final SingleTemplate singleTemplate;
   private final int padTokenId;
+  /** BERT's tokenizer in Java for the texts it takes, or {@code null} for other kinds of tokenizer. */
+  private final JavaWordPiece javaWordPiece;
+  private volatile boolean javaWordPieceOn = true;
 
-  private QaTokenizer(HuggingFaceTokenizer tokenizer, int padTokenId) {
+  private QaTokenizer(HuggingFaceTokenizer tokenizer, int padTokenId, JavaWordPiece javaWordPiece) {
     this.tokenizer = tokenizer;
+    this.javaWordPiece = javaWordPiece;
     this.template = readTemplate(tokenizer);
     this.singleTemplate = readSingleTemplate(tokenizer);
     this.padTokenId = padTokenId;
@@ -40,7 +44,17 @@ public final class QaTokenizer implements AutoCloseable {
             .optPadding(false)
             .optWithOverflowingTokens(false)
             .build();
-    return new QaTokenizer(tokenizer, padTokenId);
+    return new QaTokenizer(tokenizer, padTokenId, JavaWordPiece.forTokenizer(tokenizerJson));
+  }
+
+  /** Whether BERT-kind tokenizers run in Java (the default); off, the library tokenizes every text. */
+  public void useJavaWordPiece(boolean on) {
+    javaWordPieceOn = on;
+  }
+
+  /** Whether this tokenizer has the Java path at all (BERT's kind: WordPiece after BERT's normalizer). */
+  public boolean hasJavaWordPiece() {
+    return javaWordPiece != null;
   }
 
   public PairTemplate template() {
@@ -73,6 +87,17 @@ public final class QaTokenizer implements AutoCloseable {
    * #load} sets none of those options, so it would return the text unchanged.
    */
   public TokenizedText tokenize(String text) {
+    if (javaWordPiece != null && javaWordPieceOn) {
+      TokenizedText tokens = javaWordPiece.tokenize(text);
+      if (tokens != null) {
+        return tokens;
+      }
+    }
+    return libraryTokenize(text);
+  }
+
+  /** The library's tokens for a text, whatever the tokenizer's kind. */
+  TokenizedText libraryTokenize(String text) {
     TokenizersLibrary library = TokenizersLibrary.LIB;
     long encoding = library.encode(tokenizer.getHandle(), text, false);
     long[] ids;
@@ -103,6 +128,9 @@ public final class QaTokenizer implements AutoCloseable {
   @Override
   public void close() {
     tokenizer.close();
+    if (javaWordPiece != null) {
+      javaWordPiece.close();
+    }
   }
 
   /**
