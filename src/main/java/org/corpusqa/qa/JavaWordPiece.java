@@ -1,19 +1,17 @@
 package org.corpusqa.qa;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
+import static org.corpusqa.qa.CharacterRules.ISOLATED;
+import static org.corpusqa.qa.CharacterRules.REFUSED;
+import static org.corpusqa.qa.CharacterRules.REMOVED;
+import static org.corpusqa.qa.CharacterRules.SPACE;
+import static org.corpusqa.qa.CharacterRules.WORD;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -24,16 +22,12 @@ import java.util.Map;
  * strings, and on a GPU the tokenizer is what the device waits for.
  *
  * <p>Exact by construction rather than by a second implementation of Unicode: what the normalizer
- * does to a character (drops it, makes it a space, isolates it as punctuation or a Chinese
- * character, or keeps it in a word, and which characters it becomes) is not computed here but read
- * from the library itself, the first time a character is met, by encoding {@code "a" + c + "a"} with
- * a probe tokenizer: the same normalizer and pre-tokenizer with a vocabulary of one token per
- * character, whose ids spell out the normalized text. Normalizing, splitting on whitespace and
- * punctuation and the Chinese characters' padding are each a function of one character, so the
- * probes are the whole normalizer, with one exception handled by refusal: canonical reordering of
- * combining marks (accent stripping runs NFD) can move a character relative to its neighbours, so a
- * combining mark that stripping keeps is refused. What is left in Java is the splitting and WordPiece's
- * greedy longest match against the real vocabulary, both fully specified by the file.
+ * and pre-tokenizer do to each character is read from the library itself ({@link CharacterRules}).
+ * They act on one character at a time (dropping it, making it a space, isolating punctuation and
+ * Chinese characters, changing its case or accents), with one exception handled by refusal: accent
+ * stripping runs NFD, whose canonical reordering can move a combining mark that stripping keeps
+ * relative to its neighbours. What is left in Java is splitting into words and WordPiece's greedy
+ * longest match on the model's own vocabulary, both fully specified by the file.
  *
  * <p>{@link #tokenize} returns {@code null} for a text it does not take, and the caller uses the
  * library: a text with a character outside the Basic Multilingual Plane, a character whose probe
@@ -42,36 +36,17 @@ import java.util.Map;
  */
 final class JavaWordPiece {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final VarHandle KIND = MethodHandles.arrayElementVarHandle(byte[].class);
-
-  private static final byte UNKNOWN = 0;
-  private static final byte WORD = 1;
-  private static final byte SPACE = 2;
-  private static final byte ISOLATED = 3;
-  private static final byte REMOVED = 4;
-  private static final byte REFUSED = 5;
-
-  /** Ids in the probe vocabulary: a character at the start of a word, after it, and unknown. */
-  private static final int CONTINUED = 0x10000;
-  private static final int PROBE_UNKNOWN = 0x20000;
-  private static final char PROBE_LETTER = 'a';
 
   private final PieceTable wordStarts;
   private final PieceTable continuations;
   private final int unknownId;
   private final int maxWordChars;
-  private final boolean stripsAccents;
   private final List<String> addedTokens;
   private final List<String> normalizedAddedTokens;
-  private final HuggingFaceTokenizer probe;
+  private final CharacterRules rules;
 
-  /** Per BMP character: its kind, then (for one normalized character) that character, else all of them. */
-  private final byte[] kinds = new byte[0x10000];
-  private final char[] single = new char[0x10000];
-  private final String[] several = new String[0x10000];
-
-  private JavaWordPiece(JsonNode model, boolean stripsAccents, List<String> addedTokens,
-      List<String> normalizedAddedTokens, HuggingFaceTokenizer probe) {
+  private JavaWordPiece(JsonNode model, CharacterRules rules, List<String> addedTokens,
+      List<String> normalizedAddedTokens) {
     String prefix = model.path("continuing_subword_prefix").asText("##");
     Map<String, Integer> vocab = new java.util.HashMap<>();
     model.get("vocab").fields().forEachRemaining(e -> vocab.put(e.getKey(), e.getValue().asInt()));
@@ -80,9 +55,8 @@ final class JavaWordPiece {
     Integer unk = vocab.get(model.path("unk_token").asText("[UNK]"));
     this.unknownId = unk == null ? -1 : unk;
     this.maxWordChars = model.path("max_input_chars_per_word").asInt(100);
-    this.stripsAccents = stripsAccents;
+    this.rules = rules;
     this.addedTokens = addedTokens;
-    this.probe = probe;
     List<String> normalized = new ArrayList<>();
     for (String token : normalizedAddedTokens) {
       String form = normalize(token);
@@ -125,68 +99,19 @@ final class JavaWordPiece {
         normalizedAdded.add(token.path("content").asText());
       }
     }
-    HuggingFaceTokenizer probe = probeTokenizer(normalizer, preTokenizer);
+    CharacterRules rules = CharacterRules.of(normalizer, preTokenizer, strips);
     try {
-      return new JavaWordPiece(model, strips, added, normalizedAdded, probe);
+      return new JavaWordPiece(model, rules, added, normalizedAdded);
     } catch (IllegalStateException e) {
-      probe.close();
       return null;
     }
-  }
-
-  /**
-   * The same normalizer and pre-tokenizer, with a vocabulary of every BMP character as a word's start
-   * (id = the character) and as a continuation (id = 0x10000 + the character).
-   */
-  private static HuggingFaceTokenizer probeTokenizer(JsonNode normalizer, JsonNode preTokenizer) throws IOException {
-    ObjectNode vocab = JSON.createObjectNode();
-    for (int c = 0; c < 0x10000; c++) {
-      if (!Character.isSurrogate((char) c)) {
-        vocab.put(String.valueOf((char) c), c);
-        vocab.put("##" + (char) c, CONTINUED + c);
-      }
-    }
-    vocab.put("[UNK]", PROBE_UNKNOWN);
-    ObjectNode model = JSON.createObjectNode();
-    model.put("type", "WordPiece");
-    model.put("unk_token", "[UNK]");
-    model.put("continuing_subword_prefix", "##");
-    model.put("max_input_chars_per_word", 100);
-    model.set("vocab", vocab);
-    ObjectNode root = JSON.createObjectNode();
-    root.put("version", "1.0");
-    root.putNull("truncation");
-    root.putNull("padding");
-    root.set("added_tokens", JSON.createArrayNode());
-    root.set("normalizer", normalizer);
-    root.set("pre_tokenizer", preTokenizer);
-    root.putNull("post_processor");
-    root.putNull("decoder");
-    root.set("model", model);
-    Path file = Files.createTempFile("corpusqa-probe-tokenizer", ".json");
-    try {
-      JSON.writeValue(file.toFile(), root);
-      return HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false)
-          .optTruncation(false).optPadding(false).optWithOverflowingTokens(false).build();
-    } finally {
-      Files.deleteIfExists(file);
-    }
-  }
-
-  void close() {
-    probe.close();
   }
 
   /** The text's tokens as the library gives them, or {@code null} when this class does not take it. */
   TokenizedText tokenize(String text) {
     int length = text.length();
     for (int i = 0; i < length; i++) {
-      char c = text.charAt(i);
-      byte kind = (byte) KIND.getAcquire(kinds, (int) c);
-      if (kind == UNKNOWN) {
-        kind = learn(c);
-      }
-      if (kind == REFUSED) {
+      if (rules.kind(text.charAt(i)) == REFUSED) {
         return null;
       }
     }
@@ -200,7 +125,7 @@ final class JavaWordPiece {
     int size = 0;
     for (int i = 0; i < length; i++) {
       char c = text.charAt(i);
-      byte kind = kinds[c];
+      byte kind = rules.knownKind(c);
       if (kind == REMOVED) {
         continue;
       }
@@ -210,20 +135,20 @@ final class JavaWordPiece {
           size = 0;
         }
         if (kind == ISOLATED) {
-          word[0] = single[c];
+          word[0] = rules.single[c];
           from[0] = i;
           pieces(word, from, 1, out);
         }
         continue;
       }
-      String many = several[c];
+      String many = rules.several[c];
       int count = many == null ? 1 : many.length();
       if (size + count > word.length) {
         word = Arrays.copyOf(word, 2 * (size + count));
         from = Arrays.copyOf(from, word.length);
       }
       for (int k = 0; k < count; k++) {
-        word[size] = many == null ? single[c] : many.charAt(k);
+        word[size] = many == null ? rules.single[c] : many.charAt(k);
         from[size++] = i;
       }
     }
@@ -294,14 +219,10 @@ final class JavaWordPiece {
     StringBuilder out = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      byte kind = (byte) KIND.getAcquire(kinds, (int) c);
-      if (kind == UNKNOWN) {
-        kind = learn(c);
-      }
-      switch (kind) {
+      switch (rules.kind(c)) {
         case REMOVED -> { }
         case SPACE -> out.append(' ');
-        case WORD, ISOLATED -> out.append(several[c] != null ? several[c] : String.valueOf(single[c]));
+        case WORD, ISOLATED -> out.append(rules.normalized(c));
         default -> {
           return null;
         }
@@ -326,98 +247,6 @@ final class JavaWordPiece {
       }
     }
     return false;
-  }
-
-  /** Probes one character through the library and records what the normalizer makes of it. */
-  private synchronized byte learn(char c) {
-    byte known = kinds[c];
-    if (known != UNKNOWN) {
-      return known;
-    }
-    byte kind = Character.isSurrogate(c) ? REFUSED : classify(c);
-    KIND.setRelease(kinds, (int) c, kind);
-    return kind;
-  }
-
-  private byte classify(char c) {
-    Probe p = Probe.of(probe, "" + PROBE_LETTER + c + PROBE_LETTER);
-    int n = p.ids.length;
-    boolean framed = n >= 2 && p.ids[0] == PROBE_LETTER && p.words[0] == 0 && p.starts[0] == 0 && p.ends[0] == 1
-        && p.starts[n - 1] == 2 && p.ends[n - 1] == 3;
-    if (!framed) {
-      return REFUSED;
-    }
-    int last = p.ids[n - 1];
-    long lastWord = p.words[n - 1];
-    if (n == 2) {
-      if (last == CONTINUED + PROBE_LETTER && lastWord == 0) {
-        return REMOVED;
-      }
-      return last == PROBE_LETTER && lastWord == 1 ? SPACE : REFUSED;
-    }
-    if (n == 3 && last == PROBE_LETTER && lastWord == 2 && p.words[1] == 1 && p.ids[1] < CONTINUED
-        && p.starts[1] == 1 && p.ends[1] == 2) {
-      if (refusedMark((char) p.ids[1])) {
-        return REFUSED;
-      }
-      single[c] = (char) p.ids[1];
-      return ISOLATED;
-    }
-    if (last != CONTINUED + PROBE_LETTER || lastWord != 0) {
-      return REFUSED;
-    }
-    StringBuilder normalized = new StringBuilder();
-    for (int k = 1; k < n - 1; k++) {
-      int id = p.ids[k];
-      if (id < CONTINUED || id >= PROBE_UNKNOWN || p.words[k] != 0 || p.starts[k] != 1 || p.ends[k] != 2
-          || refusedMark((char) (id - CONTINUED))) {
-        return REFUSED;
-      }
-      normalized.append((char) (id - CONTINUED));
-    }
-    if (refusedMark(c)) {
-      return REFUSED;
-    }
-    if (normalized.length() == 1) {
-      single[c] = normalized.charAt(0);
-    } else {
-      several[c] = normalized.toString();
-    }
-    return WORD;
-  }
-
-  /**
-   * Accent stripping runs NFD, whose canonical reordering sorts a run of combining marks by class:
-   * the marks it removes (Mn) may move freely, but a spacing or enclosing mark it keeps could change
-   * places with a neighbour, which a probe of one character cannot show.
-   */
-  private boolean refusedMark(char c) {
-    int type = Character.getType(c);
-    return stripsAccents && (type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK);
-  }
-
-  /** A probe's encoding: ids, code point offsets and word ids. */
-  private record Probe(int[] ids, int[] starts, int[] ends, long[] words) {
-    static Probe of(HuggingFaceTokenizer tokenizer, String text) {
-      TokenizersLibrary library = TokenizersLibrary.LIB;
-      long encoding = library.encode(tokenizer.getHandle(), text, false);
-      try {
-        long[] ids = library.getTokenIds(encoding);
-        long[] words = library.getWordIds(encoding);
-        CharSpan[] spans = library.getTokenCharSpans(encoding);
-        int[] intIds = new int[ids.length];
-        int[] starts = new int[ids.length];
-        int[] ends = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-          intIds[i] = (int) ids[i];
-          starts[i] = spans[i].getStart();
-          ends[i] = spans[i].getEnd();
-        }
-        return new Probe(intIds, starts, ends, words);
-      } finally {
-        library.deleteEncoding(encoding);
-      }
-    }
   }
 
   /**

@@ -128,9 +128,6 @@ public final class QaTokenizer implements AutoCloseable {
   @Override
   public void close() {
     tokenizer.close();
-    if (javaWordPiece != null) {
-      javaWordPiece.close();
-    }
   }
 
   /**

@@ -39,15 +39,11 @@ class JavaWordPieceTest {
     List<String> random = randomTexts(2_000, 11);
     try (QaTokenizer tokenizer = QaTokenizer.load(path, 0)) {
       JavaWordPiece java = JavaWordPiece.forTokenizer(path);
-      try {
-        int realTaken = compare(java, tokenizer, real);
-        int randomTaken = compare(java, tokenizer, random);
-        // Russian, English and the synthetic contracts are all within what it takes.
-        assertThat(realTaken).isEqualTo(real.size());
-        assertThat(randomTaken).isGreaterThan(random.size() / 2);
-      } finally {
-        java.close();
-      }
+      int realTaken = compare(java, tokenizer, real);
+      int randomTaken = compare(java, tokenizer, random);
+      // Russian, English and the synthetic contracts are all within what it takes.
+      assertThat(realTaken).isEqualTo(real.size());
+      assertThat(randomTaken).isGreaterThan(random.size() / 2);
     }
   }
 
@@ -63,8 +59,6 @@ class JavaWordPieceTest {
       assertThat(java.tokenize(plain)).isNotNull();
       tokenizer.useJavaWordPiece(false);
       assertSame(tokenizer.libraryTokenize(plain), tokenizer.tokenize(plain), plain);
-    } finally {
-      java.close();
     }
   }
 

@@ -1,0 +1,225 @@
+package org.corpusqa.qa;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a BERT normalizer and pre-tokenizer make of each character of the Basic Multilingual Plane,
+ * read from the Hugging Face library the first time the character is met: the library encodes
+ * {@code "a" + c + "a"} with a probe tokenizer (the same normalizer and pre-tokenizer, a vocabulary
+ * of one token per character), whose ids spell the normalized text out and whose word ids show the
+ * splits. Shared by every tokenizer of the JVM with the same normalizer and pre-tokenizer, since
+ * the vocabulary plays no part; a character's rule never changes once read.
+ */
+final class CharacterRules {
+  static final byte UNKNOWN = 0;
+  /** Kept inside a word, as the characters of {@link #single} or {@link #several}. */
+  static final byte WORD = 1;
+  /** Ends a word and is dropped (whitespace). */
+  static final byte SPACE = 2;
+  /** A word of its own (punctuation, a Chinese character), as the character of {@link #single}. */
+  static final byte ISOLATED = 3;
+  /** Dropped without ending a word (control and format characters, stripped accents). */
+  static final byte REMOVED = 4;
+  /** Not taken: a text with it goes to the library. */
+  static final byte REFUSED = 5;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final VarHandle KIND = MethodHandles.arrayElementVarHandle(byte[].class);
+  private static final Map<String, CharacterRules> BY_CONFIGURATION = new ConcurrentHashMap<>();
+
+  /** Ids in the probe vocabulary: a character at the start of a word, after it, and unknown. */
+  private static final int CONTINUED = 0x10000;
+  private static final int PROBE_UNKNOWN = 0x20000;
+  private static final char PROBE_LETTER = 'a';
+
+  private final boolean stripsAccents;
+  private final HuggingFaceTokenizer probe;
+  private final byte[] kinds = new byte[0x10000];
+  final char[] single = new char[0x10000];
+  final String[] several = new String[0x10000];
+
+  private CharacterRules(boolean stripsAccents, HuggingFaceTokenizer probe) {
+    this.stripsAccents = stripsAccents;
+    this.probe = probe;
+  }
+
+  /**
+   * The rules of a normalizer and pre-tokenizer (their {@code tokenizer.json} objects), one per
+   * configuration for the JVM's life: its probe tokenizer (131,071 entries, under a second to build)
+   * is built once, and what was learnt is kept.
+   */
+  static CharacterRules of(JsonNode normalizer, JsonNode preTokenizer, boolean stripsAccents) {
+    String key = normalizer + "|" + preTokenizer;
+    return BY_CONFIGURATION.computeIfAbsent(key, k -> {
+      try {
+        return new CharacterRules(stripsAccents, probeTokenizer(normalizer, preTokenizer));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** The character's kind, probed first if it has not been met yet; safe from any thread. */
+  byte kind(char c) {
+    byte kind = (byte) KIND.getAcquire(kinds, (int) c);
+    return kind == UNKNOWN ? learn(c) : kind;
+  }
+
+  /**
+   * The kind of a character already seen through {@link #kind} by this thread: a plain read, for the
+   * hot loop's second pass.
+   */
+  byte knownKind(char c) {
+    return kinds[c];
+  }
+
+  /** The normalized characters of a {@code WORD} or {@code ISOLATED} character. */
+  String normalized(char c) {
+    return several[c] != null ? several[c] : String.valueOf(single[c]);
+  }
+
+  /**
+   * The same normalizer and pre-tokenizer, with a vocabulary of every BMP character as a word's start
+   * (id = the character) and as a continuation (id = 0x10000 + the character).
+   */
+  private static HuggingFaceTokenizer probeTokenizer(JsonNode normalizer, JsonNode preTokenizer) throws IOException {
+    ObjectNode vocab = JSON.createObjectNode();
+    for (int c = 0; c < 0x10000; c++) {
+      if (!Character.isSurrogate((char) c)) {
+        vocab.put(String.valueOf((char) c), c);
+        vocab.put("##" + (char) c, CONTINUED + c);
+      }
+    }
+    vocab.put("[UNK]", PROBE_UNKNOWN);
+    ObjectNode model = JSON.createObjectNode();
+    model.put("type", "WordPiece");
+    model.put("unk_token", "[UNK]");
+    model.put("continuing_subword_prefix", "##");
+    model.put("max_input_chars_per_word", 100);
+    model.set("vocab", vocab);
+    ObjectNode root = JSON.createObjectNode();
+    root.put("version", "1.0");
+    root.putNull("truncation");
+    root.putNull("padding");
+    root.set("added_tokens", JSON.createArrayNode());
+    root.set("normalizer", normalizer);
+    root.set("pre_tokenizer", preTokenizer);
+    root.putNull("post_processor");
+    root.putNull("decoder");
+    root.set("model", model);
+    Path file = Files.createTempFile("corpusqa-probe-tokenizer", ".json");
+    try {
+      JSON.writeValue(file.toFile(), root);
+      return HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false)
+          .optTruncation(false).optPadding(false).optWithOverflowingTokens(false).build();
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /** Probes one character through the library and records what the normalizer makes of it. */
+  private synchronized byte learn(char c) {
+    byte known = kinds[c];
+    if (known != UNKNOWN) {
+      return known;
+    }
+    byte kind = Character.isSurrogate(c) ? REFUSED : classify(c);
+    KIND.setRelease(kinds, (int) c, kind);
+    return kind;
+  }
+
+  private byte classify(char c) {
+    Probe p = Probe.of(probe, "" + PROBE_LETTER + c + PROBE_LETTER);
+    int n = p.ids.length;
+    boolean framed = n >= 2 && p.ids[0] == PROBE_LETTER && p.words[0] == 0 && p.starts[0] == 0 && p.ends[0] == 1
+        && p.starts[n - 1] == 2 && p.ends[n - 1] == 3;
+    if (!framed) {
+      return REFUSED;
+    }
+    int last = p.ids[n - 1];
+    long lastWord = p.words[n - 1];
+    if (n == 2) {
+      if (last == CONTINUED + PROBE_LETTER && lastWord == 0) {
+        return REMOVED;
+      }
+      return last == PROBE_LETTER && lastWord == 1 ? SPACE : REFUSED;
+    }
+    if (n == 3 && last == PROBE_LETTER && lastWord == 2 && p.words[1] == 1 && p.ids[1] < CONTINUED
+        && p.starts[1] == 1 && p.ends[1] == 2) {
+      if (refusedMark((char) p.ids[1])) {
+        return REFUSED;
+      }
+      single[c] = (char) p.ids[1];
+      return ISOLATED;
+    }
+    if (last != CONTINUED + PROBE_LETTER || lastWord != 0) {
+      return REFUSED;
+    }
+    StringBuilder normalized = new StringBuilder();
+    for (int k = 1; k < n - 1; k++) {
+      int id = p.ids[k];
+      if (id < CONTINUED || id >= PROBE_UNKNOWN || p.words[k] != 0 || p.starts[k] != 1 || p.ends[k] != 2
+          || refusedMark((char) (id - CONTINUED))) {
+        return REFUSED;
+      }
+      normalized.append((char) (id - CONTINUED));
+    }
+    if (refusedMark(c)) {
+      return REFUSED;
+    }
+    if (normalized.length() == 1) {
+      single[c] = normalized.charAt(0);
+    } else {
+      several[c] = normalized.toString();
+    }
+    return WORD;
+  }
+
+  /**
+   * Accent stripping runs NFD, whose canonical reordering sorts a run of combining marks by class:
+   * the marks it removes (Mn) may move freely, but a spacing or enclosing mark it keeps could change
+   * places with a neighbour, which a probe of one character cannot show.
+   */
+  private boolean refusedMark(char c) {
+    int type = Character.getType(c);
+    return stripsAccents && (type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK);
+  }
+
+  /** A probe's encoding: ids, code point offsets and word ids. */
+  private record Probe(int[] ids, int[] starts, int[] ends, long[] words) {
+    static Probe of(HuggingFaceTokenizer tokenizer, String text) {
+      TokenizersLibrary library = TokenizersLibrary.LIB;
+      long encoding = library.encode(tokenizer.getHandle(), text, false);
+      try {
+        long[] ids = library.getTokenIds(encoding);
+        long[] words = library.getWordIds(encoding);
+        CharSpan[] spans = library.getTokenCharSpans(encoding);
+        int[] intIds = new int[ids.length];
+        int[] starts = new int[ids.length];
+        int[] ends = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+          intIds[i] = (int) ids[i];
+          starts[i] = spans[i].getStart();
+          ends[i] = spans[i].getEnd();
+        }
+        return new Probe(intIds, starts, ends, words);
+      } finally {
+        library.deleteEncoding(encoding);
+      }
+    }
+  }
+
+}
