@@ -36,11 +36,14 @@ import java.util.Map;
  */
 final class JavaWordPiece {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Words longer than this are left to the library (BERT's limit is 100 characters). */
+  private static final int LONGEST_WORD_LIMIT = 4096;
 
   private final PieceTable wordStarts;
   private final PieceTable continuations;
   private final int unknownId;
   private final int maxWordChars;
+  private final int[] powersOf31;
   private final List<String> addedTokens;
   private final List<String> normalizedAddedTokens;
   private final CharacterRules rules;
@@ -55,6 +58,11 @@ final class JavaWordPiece {
     Integer unk = vocab.get(model.path("unk_token").asText("[UNK]"));
     this.unknownId = unk == null ? -1 : unk;
     this.maxWordChars = model.path("max_input_chars_per_word").asInt(100);
+    this.powersOf31 = new int[maxWordChars + 1];
+    powersOf31[0] = 1;
+    for (int i = 1; i <= maxWordChars; i++) {
+      powersOf31[i] = 31 * powersOf31[i - 1];
+    }
     this.rules = rules;
     this.addedTokens = addedTokens;
     List<String> normalized = new ArrayList<>();
@@ -85,7 +93,8 @@ final class JavaWordPiece {
       return null;
     }
     // The library refuses to tokenize a word it cannot split when the unknown token is missing.
-    if (!model.path("vocab").has(model.path("unk_token").asText("[UNK]"))) {
+    if (!model.path("vocab").has(model.path("unk_token").asText("[UNK]"))
+        || model.path("max_input_chars_per_word").asInt(100) > LONGEST_WORD_LIMIT) {
       return null;
     }
     JsonNode stripNode = normalizer.path("strip_accents");
@@ -94,9 +103,14 @@ final class JavaWordPiece {
     List<String> added = new ArrayList<>();
     List<String> normalizedAdded = new ArrayList<>();
     for (JsonNode token : root.path("added_tokens")) {
-      added.add(token.path("content").asText());
+      String content = token.path("content").asText();
+      if (content.isEmpty()) {
+        continue;
+      }
       if (token.path("normalized").asBoolean(false)) {
-        normalizedAdded.add(token.path("content").asText());
+        normalizedAdded.add(content);
+      } else {
+        added.add(content);
       }
     }
     CharacterRules rules = CharacterRules.of(normalizer, preTokenizer, strips);
@@ -167,13 +181,18 @@ final class JavaWordPiece {
     int wordId = out.nextWordId++;
     int mark = out.size;
     if (size <= maxWordChars) {
+      // Prefix hashes of the word, so that each candidate range's String.hashCode costs O(1).
+      int[] prefix = new int[size + 1];
+      for (int i = 0; i < size; i++) {
+        prefix[i + 1] = 31 * prefix[i] + word[i];
+      }
       int start = 0;
       while (start < size) {
         PieceTable table = start == 0 ? wordStarts : continuations;
         int end = Math.min(size, start + table.maxLength);
         int id = -1;
         for (; end > start; end--) {
-          id = table.find(word, start, end);
+          id = table.find(word, start, end, prefix[end] - prefix[start] * powersOf31[end - start]);
           if (id >= 0) {
             break;
           }
@@ -193,20 +212,20 @@ final class JavaWordPiece {
   }
 
   /**
-   * Whether an added token may occur in the text, as the library matches them (before normalizing,
-   * or in the normalized text for those marked {@code normalized}): true for the raw content in any
-   * case, or for the normalized content in the text normalized by the same per-character rules.
+   * Whether the library would find an added token in the text: its content as written (the
+   * library matches those before normalizing, exactly) or, for those marked {@code normalized},
+   * their normalized content in the text normalized by the same per-character rules.
    */
   private boolean mayHoldAddedToken(String text) {
     for (String token : addedTokens) {
-      if (containsIgnoreCase(text, token)) {
+      if (text.contains(token)) {
         return true;
       }
     }
     if (!normalizedAddedTokens.isEmpty()) {
       String normalized = normalize(text);
       for (String token : normalizedAddedTokens) {
-        if (normalized == null || containsIgnoreCase(normalized, token)) {
+        if (normalized == null || normalized.contains(token)) {
           return true;
         }
       }
@@ -231,24 +250,6 @@ final class JavaWordPiece {
     return out.toString();
   }
 
-  private static boolean containsIgnoreCase(String text, String token) {
-    if (token.isEmpty()) {
-      return false;
-    }
-    char first = token.charAt(0);
-    char upper = Character.toUpperCase(first);
-    char lower = Character.toLowerCase(first);
-    int last = text.length() - token.length();
-    for (int i = 0; i <= last; i++) {
-      char c = text.charAt(i);
-      if ((c == first || c == upper || c == lower || Character.toLowerCase(c) == lower)
-          && text.regionMatches(true, i, token, 0, token.length())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * Vocabulary entries (those starting with a prefix, without it) in an open-addressing table keyed
    * by {@link String#hashCode}, so that a range of a word is looked up from prefix hashes without
@@ -256,13 +257,20 @@ final class JavaWordPiece {
    */
   private static final class PieceTable {
     private final String[] keys;
+    private final int[] hashes;
     private final int[] ids;
     private final int mask;
+    /**
+     * One bit per hash value (mod 2^20): most candidate ranges are not entries, and this 128 KB set
+     * turns them away without touching the table, which for a large vocabulary is out of cache.
+     */
+    private final long[] seen = new long[1 << 14];
     final int maxLength;
 
     PieceTable(Map<String, Integer> vocab, String prefix) {
       int capacity = Integer.highestOneBit(Math.max(4, vocab.size()) * 4);
       keys = new String[capacity];
+      hashes = new int[capacity];
       ids = new int[capacity];
       mask = capacity - 1;
       int longest = 0;
@@ -275,21 +283,26 @@ final class JavaWordPiece {
             slot = (slot + 1) & mask;
           }
           keys[slot] = piece;
+          hashes[slot] = piece.hashCode();
           ids[slot] = e.getValue();
+          int bit = spread(piece.hashCode()) & 0xFFFFF;
+          seen[bit >>> 6] |= 1L << bit;
           longest = Math.max(longest, piece.length());
         }
       }
       maxLength = longest;
     }
 
-    int find(char[] chars, int start, int end) {
-      int hash = 0;
-      for (int i = start; i < end; i++) {
-        hash = 31 * hash + chars[i];
+    /** The id of {@code chars[start, end)}, whose {@link String#hashCode} is {@code hash}, or -1. */
+    int find(char[] chars, int start, int end, int hash) {
+      int spread = spread(hash);
+      int bit = spread & 0xFFFFF;
+      if ((seen[bit >>> 6] & (1L << bit)) == 0) {
+        return -1;
       }
-      int slot = spread(hash) & mask;
+      int slot = spread & mask;
       for (String key = keys[slot]; key != null; key = keys[slot = (slot + 1) & mask]) {
-        if (key.length() == end - start && matches(key, chars, start)) {
+        if (hashes[slot] == hash && key.length() == end - start && matches(key, chars, start)) {
           return ids[slot];
         }
       }
