@@ -11,7 +11,8 @@ import java.util.Arrays;
 /**
  * The Hugging Face tokenizer as the engine uses it: each text is tokenized once, whole, without
  * special tokens or truncation; windows are cut from those tokens afterwards, which is what the
- * tokenizer's own overflow windows give, without holding them all at once.
+ * tokenizer's own overflow windows give, without holding them all at once. Tokenizers of BERT's kind
+ * run in Java ({@link JavaWordPiece}) for the texts it takes.
  */
 public final class QaTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
@@ -80,11 +81,8 @@ public final class QaTokenizer implements AutoCloseable {
   }
 
   /**
-   * Tokenizes a text through the tokenizer library's own calls, asking only for what windows need
-   * (ids, word ids, character spans): DJL's {@code encode} also builds every token's string, type
-   * ids, masks and overflow (0-15% of its time on the synthetic contracts, noisy). DJL's own text
-   * preparation (prefix space, lower case, accent stripping) is skipped too, which is exact: {@link
-   * #load} sets none of those options, so it would return the text unchanged.
+   * A text's tokens: from the Java WordPiece where the tokenizer is of BERT's kind and the text is
+   * one it takes (the same tokens, an order of magnitude faster), else from the library.
    */
   public TokenizedText tokenize(String text) {
     if (javaWordPiece != null && javaWordPieceOn) {
@@ -96,7 +94,14 @@ public final class QaTokenizer implements AutoCloseable {
     return libraryTokenize(text);
   }
 
-  /** The library's tokens for a text, whatever the tokenizer's kind. */
+  /**
+   * The library's tokens for a text, whatever the tokenizer's kind, through its own calls, asking
+   * only for what windows need (ids, word ids, character spans): DJL's {@code encode} also builds
+   * every token's string, type ids, masks and overflow (0-15% of its time on the synthetic
+   * contracts, noisy). DJL's own text preparation (prefix space, lower case, accent stripping) is
+   * skipped too, which is exact: {@link #load} sets none of those options, so it would return the
+   * text unchanged.
+   */
   TokenizedText libraryTokenize(String text) {
     TokenizersLibrary library = TokenizersLibrary.LIB;
     long encoding = library.encode(tokenizer.getHandle(), text, false);
