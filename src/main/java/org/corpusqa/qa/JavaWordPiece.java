@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * BERT's tokenizer (a {@code BertNormalizer}, the {@code BertPreTokenizer} and a {@code WordPiece}
@@ -36,6 +38,7 @@ import java.util.Map;
  */
 final class JavaWordPiece {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(JavaWordPiece.class);
   /** Words longer than this are left to the library (BERT's limit is 100 characters). */
   private static final int LONGEST_WORD_LIMIT = 4096;
 
@@ -113,10 +116,13 @@ final class JavaWordPiece {
         added.add(content);
       }
     }
-    CharacterRules rules = CharacterRules.of(normalizer, preTokenizer, strips);
     try {
+      CharacterRules rules = CharacterRules.of(normalizer, preTokenizer, strips);
       return new JavaWordPiece(model, rules, added, normalizedAdded);
-    } catch (IllegalStateException e) {
+    } catch (RuntimeException e) {
+      // No probe tokenizer (the library refused its file, say) or an added token that cannot be
+      // normalized: the library tokenizes every text, as fast as it does.
+      LOG.warn("Tokenizing every text through the library, not the Java WordPiece: {}", e.toString());
       return null;
     }
   }
