@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -44,6 +45,9 @@ final class CharacterRules {
   private static final int CONTINUED = 0x10000;
   private static final int PROBE_UNKNOWN = 0x20000;
   private static final char PROBE_LETTER = 'a';
+  /** Stripped combining marks of canonical class 1 (tilde overlay) and 240 (ypogegrammeni). */
+  private static final char LOW_CLASS_MARK = '\u0334';
+  private static final char HIGH_CLASS_MARK = '\u0345';
 
   private final boolean stripsAccents;
   private final HuggingFaceTokenizer probe;
@@ -136,7 +140,16 @@ final class CharacterRules {
     if (known != UNKNOWN) {
       return known;
     }
-    byte kind = Character.isSurrogate(c) ? REFUSED : classify(c);
+    byte kind;
+    try {
+      kind = Character.isSurrogate(c) ? REFUSED : classify(c);
+      if (kind != REFUSED && stripsAccents && movesAmongMarks(c)) {
+        kind = REFUSED;
+      }
+    } catch (RuntimeException e) {
+      // The library failed on a probe: texts with this character go to the library itself.
+      kind = REFUSED;
+    }
     KIND.setRelease(kinds, (int) c, kind);
     return kind;
   }
@@ -159,9 +172,6 @@ final class CharacterRules {
     }
     if (n == 3 && last == PROBE_LETTER && lastWord == 2 && p.words[1] == 1 && p.ids[1] < CONTINUED
         && p.starts[1] == 1 && p.ends[1] == 2) {
-      if (refusedMark((char) p.ids[1])) {
-        return REFUSED;
-      }
       single[c] = (char) p.ids[1];
       return ISOLATED;
     }
@@ -171,14 +181,10 @@ final class CharacterRules {
     StringBuilder normalized = new StringBuilder();
     for (int k = 1; k < n - 1; k++) {
       int id = p.ids[k];
-      if (id < CONTINUED || id >= PROBE_UNKNOWN || p.words[k] != 0 || p.starts[k] != 1 || p.ends[k] != 2
-          || refusedMark((char) (id - CONTINUED))) {
+      if (id < CONTINUED || id >= PROBE_UNKNOWN || p.words[k] != 0 || p.starts[k] != 1 || p.ends[k] != 2) {
         return REFUSED;
       }
       normalized.append((char) (id - CONTINUED));
-    }
-    if (refusedMark(c)) {
-      return REFUSED;
     }
     if (normalized.length() == 1) {
       single[c] = normalized.charAt(0);
@@ -189,13 +195,20 @@ final class CharacterRules {
   }
 
   /**
-   * Accent stripping runs NFD, whose canonical reordering sorts a run of combining marks by class:
-   * the marks it removes (Mn) may move freely, but a spacing or enclosing mark it keeps could change
-   * places with a neighbour, which a probe of one character cannot show.
+   * Whether the character's tokens change beside a stripped combining mark. Accent stripping runs NFD
+   * over the whole text, whose canonical reordering sorts each run of combining marks by class, and a
+   * moved character takes the alignment of the place it moves to: a kept character with a class
+   * would swap with a stripped mark next to it and take its offset. So the character is probed before
+   * a stripped mark of the lowest class (U+0334) and after one of a high class (U+0345), and must give
+   * its lone probe's tokens with the following offsets shifted by one, nothing else. Asking the
+   * library, not Java's Unicode tables, matters: some marks Java calls non-spacing (U+08D4-U+08E1)
+   * the library keeps, with class 230.
    */
-  private boolean refusedMark(char c) {
-    int type = Character.getType(c);
-    return stripsAccents && (type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK);
+  private boolean movesAmongMarks(char c) {
+    Probe alone = Probe.of(probe, "" + PROBE_LETTER + c + PROBE_LETTER);
+    Probe before = Probe.of(probe, "" + PROBE_LETTER + c + LOW_CLASS_MARK + PROBE_LETTER);
+    Probe after = Probe.of(probe, "" + PROBE_LETTER + HIGH_CLASS_MARK + c + PROBE_LETTER);
+    return !alone.shifted(2).sameAs(before) || !alone.shifted(1).sameAs(after);
   }
 
   /** A probe's encoding: ids, code point offsets and word ids. */
@@ -220,6 +233,21 @@ final class CharacterRules {
         library.deleteEncoding(encoding);
       }
     }
-  }
 
+    /** The same tokens as if one removed character were inserted at {@code at}. */
+    Probe shifted(int at) {
+      int[] s = starts.clone();
+      int[] e = ends.clone();
+      for (int i = 0; i < s.length; i++) {
+        s[i] += s[i] >= at ? 1 : 0;
+        e[i] += e[i] > at ? 1 : 0;
+      }
+      return new Probe(ids, s, e, words);
+    }
+
+    boolean sameAs(Probe other) {
+      return Arrays.equals(ids, other.ids) && Arrays.equals(starts, other.starts)
+          && Arrays.equals(ends, other.ends) && Arrays.equals(words, other.words);
+    }
+  }
 }
