@@ -163,16 +163,19 @@ public final class BenchRun {
    */
   private Map<String, Object> host() {
     QaTokenizer tokenizer = models.model().tokenizer();
-    Map<String, Object> h = hostFigures(bench.hostOnlyRounds(docs(), HOST_WARM_UP_SECONDS));
+    // The documents' tokens, for the tokenizer's cost per token (questions are tokenized once per run).
+    long tokensPerPass = docs().stream().mapToLong(d -> tokenizer.tokenize(d.text()).size()).sum();
+    Map<String, Object> h = hostFigures(bench.hostOnlyRounds(docs(), HOST_WARM_UP_SECONDS), tokensPerPass);
     if (tokenizer.hasJavaWordPiece()) {
       // The same rounds with the library tokenizing every text: the Java path's gain, and its answers.
       tokenizer.useJavaWordPiece(false);
       try {
-        Map<String, Object> library = hostFigures(bench.hostOnlyRounds(docs(), HOST_WARM_UP_SECONDS));
+        Map<String, Object> library = hostFigures(bench.hostOnlyRounds(docs(), HOST_WARM_UP_SECONDS), tokensPerPass);
         Map<String, Object> versus = new LinkedHashMap<>();
         versus.put("windows_per_s_per_core", library.get("windows_per_s_per_core"));
         versus.put("windows_per_cpu_s", library.get("windows_per_cpu_s"));
         versus.put("stage_us_per_window", library.get("stage_us_per_window"));
+        versus.put("tokenize_us_per_token", library.get("tokenize_us_per_token"));
         // From wall time: with tokenizer threads the workers' CPU time leaves the tokenizing out.
         versus.put("java_speedup", Benchmark.round(
             (Double) h.get("windows_per_s_per_core") / (Double) library.get("windows_per_s_per_core")));
@@ -185,11 +188,12 @@ public final class BenchRun {
     return h;
   }
 
-  private Map<String, Object> hostFigures(Benchmark.EngineRun run) {
+  private Map<String, Object> hostFigures(Benchmark.EngineRun run, long tokensPerPass) {
     EngineStats s = run.stats();
     Map<String, Object> h = new LinkedHashMap<>();
     // Counters are summed over the passes.
-    h.put("passes", s.documents() / Math.max(1, docs().size()));
+    long passes = s.documents() / Math.max(1, docs().size());
+    h.put("passes", passes);
     h.put("documents", s.documents());
     h.put("questions", s.questions());
     h.put("windows", s.windows());
@@ -219,6 +223,7 @@ public final class BenchRun {
     });
     h.put("stage_s", seconds);
     h.put("stage_us_per_window", perWindow);
+    h.put("tokenize_us_per_token", Benchmark.round(s.tokenizeNanos() / 1e3 / Math.max(1, passes * tokensPerPass)));
     h.put("answers_sha256", Benchmark.answersSha256(run.results()));
     return h;
   }

@@ -1,8 +1,6 @@
 package org.corpusqa.qa;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -140,11 +138,14 @@ final class CharacterRules {
     if (known != UNKNOWN) {
       return known;
     }
-    byte kind;
+    byte kind = REFUSED;
     try {
-      kind = Character.isSurrogate(c) ? REFUSED : classify(c);
-      if (kind != REFUSED && stripsAccents && movesAmongMarks(c)) {
-        kind = REFUSED;
+      if (!Character.isSurrogate(c)) {
+        TokenizedText alone = probe("" + PROBE_LETTER + c + PROBE_LETTER);
+        kind = classify(c, alone);
+        if (kind != REFUSED && stripsAccents && movesAmongMarks(c, alone)) {
+          kind = REFUSED;
+        }
       }
     } catch (RuntimeException e) {
       // The library failed on a probe: texts with this character go to the library itself.
@@ -154,25 +155,29 @@ final class CharacterRules {
     return kind;
   }
 
-  private byte classify(char c) {
-    Probe p = Probe.of(probe, "" + PROBE_LETTER + c + PROBE_LETTER);
-    int n = p.ids.length;
-    boolean framed = n >= 2 && p.ids[0] == PROBE_LETTER && p.words[0] == 0 && p.starts[0] == 0 && p.ends[0] == 1
-        && p.starts[n - 1] == 2 && p.ends[n - 1] == 3;
+  /** What {@code "a" + c + "a"} ({@code alone}) shows the normalizer makes of {@code c}. */
+  private byte classify(char c, TokenizedText alone) {
+    int[] ids = alone.ids();
+    int[] starts = alone.starts();
+    int[] ends = alone.ends();
+    int[] words = alone.wordIds();
+    int n = ids.length;
+    boolean framed = n >= 2 && ids[0] == PROBE_LETTER && words[0] == 0 && starts[0] == 0 && ends[0] == 1
+        && starts[n - 1] == 2 && ends[n - 1] == 3;
     if (!framed) {
       return REFUSED;
     }
-    int last = p.ids[n - 1];
-    long lastWord = p.words[n - 1];
+    int last = ids[n - 1];
+    int lastWord = words[n - 1];
     if (n == 2) {
       if (last == CONTINUED + PROBE_LETTER && lastWord == 0) {
         return REMOVED;
       }
       return last == PROBE_LETTER && lastWord == 1 ? SPACE : REFUSED;
     }
-    if (n == 3 && last == PROBE_LETTER && lastWord == 2 && p.words[1] == 1 && p.ids[1] < CONTINUED
-        && p.starts[1] == 1 && p.ends[1] == 2) {
-      single[c] = (char) p.ids[1];
+    if (n == 3 && last == PROBE_LETTER && lastWord == 2 && words[1] == 1 && ids[1] < CONTINUED
+        && starts[1] == 1 && ends[1] == 2) {
+      single[c] = (char) ids[1];
       return ISOLATED;
     }
     if (last != CONTINUED + PROBE_LETTER || lastWord != 0) {
@@ -180,8 +185,8 @@ final class CharacterRules {
     }
     StringBuilder normalized = new StringBuilder();
     for (int k = 1; k < n - 1; k++) {
-      int id = p.ids[k];
-      if (id < CONTINUED || id >= PROBE_UNKNOWN || p.words[k] != 0 || p.starts[k] != 1 || p.ends[k] != 2) {
+      int id = ids[k];
+      if (id < CONTINUED || id >= PROBE_UNKNOWN || words[k] != 0 || starts[k] != 1 || ends[k] != 2) {
         return REFUSED;
       }
       normalized.append((char) (id - CONTINUED));
@@ -204,50 +209,29 @@ final class CharacterRules {
    * library, not Java's Unicode tables, matters: some marks Java calls non-spacing (U+08D4-U+08E1)
    * the library keeps, with class 230.
    */
-  private boolean movesAmongMarks(char c) {
-    Probe alone = Probe.of(probe, "" + PROBE_LETTER + c + PROBE_LETTER);
-    Probe before = Probe.of(probe, "" + PROBE_LETTER + c + LOW_CLASS_MARK + PROBE_LETTER);
-    Probe after = Probe.of(probe, "" + PROBE_LETTER + HIGH_CLASS_MARK + c + PROBE_LETTER);
-    return !alone.shifted(2).sameAs(before) || !alone.shifted(1).sameAs(after);
+  private boolean movesAmongMarks(char c, TokenizedText alone) {
+    TokenizedText before = probe("" + PROBE_LETTER + c + LOW_CLASS_MARK + PROBE_LETTER);
+    TokenizedText after = probe("" + PROBE_LETTER + HIGH_CLASS_MARK + c + PROBE_LETTER);
+    return !same(shifted(alone, 2), before) || !same(shifted(alone, 1), after);
   }
 
-  /** A probe's encoding: ids, code point offsets and word ids. */
-  private record Probe(int[] ids, int[] starts, int[] ends, long[] words) {
-    static Probe of(HuggingFaceTokenizer tokenizer, String text) {
-      TokenizersLibrary library = TokenizersLibrary.LIB;
-      long encoding = library.encode(tokenizer.getHandle(), text, false);
-      try {
-        long[] ids = library.getTokenIds(encoding);
-        long[] words = library.getWordIds(encoding);
-        CharSpan[] spans = library.getTokenCharSpans(encoding);
-        int[] intIds = new int[ids.length];
-        int[] starts = new int[ids.length];
-        int[] ends = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-          intIds[i] = (int) ids[i];
-          starts[i] = spans[i].getStart();
-          ends[i] = spans[i].getEnd();
-        }
-        return new Probe(intIds, starts, ends, words);
-      } finally {
-        library.deleteEncoding(encoding);
-      }
-    }
+  private TokenizedText probe(String text) {
+    return QaTokenizer.libraryTokenize(probe, text);
+  }
 
-    /** The same tokens as if one removed character were inserted at {@code at}. */
-    Probe shifted(int at) {
-      int[] s = starts.clone();
-      int[] e = ends.clone();
-      for (int i = 0; i < s.length; i++) {
-        s[i] += s[i] >= at ? 1 : 0;
-        e[i] += e[i] > at ? 1 : 0;
-      }
-      return new Probe(ids, s, e, words);
+  /** The same tokens as if one removed character were inserted at {@code at}. */
+  private static TokenizedText shifted(TokenizedText tokens, int at) {
+    int[] starts = tokens.starts().clone();
+    int[] ends = tokens.ends().clone();
+    for (int i = 0; i < starts.length; i++) {
+      starts[i] += starts[i] >= at ? 1 : 0;
+      ends[i] += ends[i] > at ? 1 : 0;
     }
+    return new TokenizedText(tokens.ids(), starts, ends, tokens.wordIds());
+  }
 
-    boolean sameAs(Probe other) {
-      return Arrays.equals(ids, other.ids) && Arrays.equals(starts, other.starts)
-          && Arrays.equals(ends, other.ends) && Arrays.equals(words, other.words);
-    }
+  private static boolean same(TokenizedText a, TokenizedText b) {
+    return Arrays.equals(a.ids(), b.ids()) && Arrays.equals(a.starts(), b.starts())
+        && Arrays.equals(a.ends(), b.ends()) && Arrays.equals(a.wordIds(), b.wordIds());
   }
 }

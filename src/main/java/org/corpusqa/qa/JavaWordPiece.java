@@ -283,7 +283,8 @@ final class JavaWordPiece {
     final int maxLength;
 
     PieceTable(Map<String, Integer> vocab, String prefix) {
-      int capacity = Integer.highestOneBit(Math.max(4, vocab.size()) * 4);
+      long entries = vocab.keySet().stream().filter(k -> k.startsWith(prefix) && k.length() > prefix.length()).count();
+      int capacity = Integer.highestOneBit((int) Math.max(4, entries) * 4);
       keys = new String[capacity];
       hashes = new int[capacity];
       ids = new int[capacity];

@@ -103,6 +103,11 @@ public final class QaTokenizer implements AutoCloseable {
    * text unchanged.
    */
   TokenizedText libraryTokenize(String text) {
+    return libraryTokenize(tokenizer, text);
+  }
+
+  /** A library tokenizer's tokens for a text (also {@link CharacterRules}' probes). */
+  static TokenizedText libraryTokenize(HuggingFaceTokenizer tokenizer, String text) {
     TokenizersLibrary library = TokenizersLibrary.LIB;
     long encoding = library.encode(tokenizer.getHandle(), text, false);
     long[] ids;
