@@ -5,8 +5,8 @@ Built from the building blocks of the sample corpus (jobs/sample/make_sample.py:
 delivery, liability, disputes and termination sections) with more variety of its own: several
 wordings of the performance-security and warranty-security clauses, random amounts, percentages,
 section order and numbering, separators between sections (blank lines, single newlines, CRLF, none),
-contracts with only one of the clauses or neither, clauses saying no security is required, and an
-English variant. The gold answer of a clause is its first sentence, as in
+contracts with only one of the clauses or neither, clauses saying no security is required, excerpts
+that begin with a security section (numbered as in the whole contract), and an English variant. The gold answer of a clause is its first sentence, as in
 src/test/resources/eval/contracts-sample.json; a contract without the clause has the empty answer.
 
 Formats:
@@ -157,7 +157,7 @@ def russian_contract(rng, sections_range=None):
         # whose parts (the subject among them) repeat.
         subject = sample.SUBJECT.format(n=1, item=rng.choice(sample.ITEMS)).split(". ", 1)[1]
         sections += [rng.choice(others + [subject]) for _ in range(rng.randint(8, 40))]
-    golds = {}
+    golds, clauses = {}, []
     for kind, first, rest, none in (("performance", PERFORMANCE_FIRST, PERFORMANCE_REST, PERFORMANCE_NONE),
                                     ("warranty", WARRANTY_FIRST, WARRANTY_REST, WARRANTY_NONE)):
         # Often both clauses: the question, not the clause's presence, must decide which is the answer.
@@ -171,7 +171,16 @@ def russian_contract(rng, sections_range=None):
             continue
         # Anywhere, the very start included: an excerpt may begin with its security section.
         sections.insert(rng.randint(0 if rng.random() < 0.1 else 1, len(sections)), body)
-    return sections, golds
+        clauses.append(body)
+    first_number = 1
+    if clauses and rng.random() < 0.15:
+        # An excerpt: the contract's text starts at its first security section, numbered as in the
+        # whole contract ("Раздел 7. ..."), as the sample's contract 5 does. Without these the model
+        # learns that an answer never starts in the first tokens of a contract.
+        cut = min(sections.index(body) for body in clauses)
+        sections = sections[cut:]
+        first_number = cut + 1 if cut else rng.randint(2, 12)
+    return sections, golds, first_number
 
 
 def english_contract(rng):
@@ -185,16 +194,17 @@ def english_contract(rng):
             golds[kind] = gold
             sections.insert(rng.randint(1, len(sections)), (heading + " " if rng.random() < 0.8 else "") + gold)
     sections.append(EN_DISPUTES)
-    return sections, golds
+    return sections, golds, 1
 
 
 def contract(rng, sections_range=None):
     # --sections asks for long Russian contracts only; the English variant is short by construction.
     english = sections_range is None and rng.random() < 0.2
-    sections, golds = english_contract(rng) if english else russian_contract(rng, sections_range)
+    sections, golds, first = english_contract(rng) if english else russian_contract(rng, sections_range)
     style = rng.choice(["dot", "dot", "section", "article", "paren", "none"])
     separator = rng.choice(SEPARATORS)
-    text = separator.join(numbered(style, i + 1, s).replace("{k}", str(i + 1)) for i, s in enumerate(sections))
+    text = separator.join(numbered(style, first + i, s).replace("{k}", str(first + i))
+                          for i, s in enumerate(sections))
     return text, golds
 
 
