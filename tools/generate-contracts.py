@@ -173,10 +173,11 @@ def russian_contract(rng, sections_range=None):
         sections.insert(rng.randint(0 if rng.random() < 0.1 else 1, len(sections)), body)
         clauses.append(body)
     first_number = 1
-    if clauses and rng.random() < 0.15:
+    if sections_range is None and clauses and rng.random() < 0.15:
         # An excerpt: the contract's text starts at its first security section, numbered as in the
         # whole contract ("Раздел 7. ..."), as the sample's contract 5 does. Without these the model
-        # learns that an answer never starts in the first tokens of a contract.
+        # learns that an answer never starts in the first tokens of a contract. Not with --sections,
+        # whose documents are long on purpose.
         cut = min(sections.index(body) for body in clauses)
         sections = sections[cut:]
         first_number = cut + 1 if cut else rng.randint(2, 12)
