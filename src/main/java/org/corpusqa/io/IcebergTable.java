@@ -79,9 +79,19 @@ public final class IcebergTable {
     if (name.contains(".")) {
       spark.sql("CREATE NAMESPACE IF NOT EXISTS " + name.substring(0, name.lastIndexOf('.')));
     }
-    spark.sql("CREATE TABLE IF NOT EXISTS " + name + " (" + schema.toDDL() + ") USING iceberg"
-        + (partitionColumn == null ? "" : " PARTITIONED BY (" + partitionColumn + ")")
-        + " TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='copy-on-write', " + COMMIT_RETRIES + ")");
+    try {
+      spark.sql("CREATE TABLE IF NOT EXISTS " + name + " (" + schema.toDDL() + ") USING iceberg"
+          + (partitionColumn == null ? "" : " PARTITIONED BY (" + partitionColumn + ")")
+          + " TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='copy-on-write', " + COMMIT_RETRIES + ")");
+    } catch (RuntimeException e) {
+      // Two runs creating the same table at once: Iceberg's JDBC catalog on PostgreSQL reports the
+      // loser's duplicate key as an "Unknown failure", not as "already exists", so IF NOT EXISTS
+      // does not cover it. The table the other run created is the one wanted.
+      if (!spark.catalog().tableExists(name)) {
+        throw e;
+      }
+      LOG.info("{} was created by a concurrent run", name);
+    }
     if (!hasCommitRetries()) {
       spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES (" + COMMIT_RETRIES + ")");
     }
