@@ -6,7 +6,8 @@ delivery, liability, disputes and termination sections) with more variety of its
 wordings of the performance-security and warranty-security clauses, random amounts, percentages,
 section order and numbering, separators between sections (blank lines, single newlines, CRLF, none),
 contracts with only one of the clauses or neither, clauses saying no security is required, excerpts
-that begin with a security section (numbered as in the whole contract), and an English variant. The gold answer of a clause is its first sentence, as in
+that begin with a security section (numbered as in the whole contract), and an English variant.
+The gold answer of a clause is its first sentence, as in
 src/test/resources/eval/contracts-sample.json; a contract without the clause has the empty answer.
 
 Formats:
