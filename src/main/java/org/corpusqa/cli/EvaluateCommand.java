@@ -22,6 +22,7 @@ import org.corpusqa.eval.ClassificationData;
 import org.corpusqa.job.ClassifyEvaluateJob;
 import org.corpusqa.job.EvaluateJob;
 import org.corpusqa.qa.Aggregate;
+import org.corpusqa.qa.AnswerPooling;
 import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
@@ -66,8 +67,14 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--doc-stride", description = "Tokens shared by consecutive windows (default: " + DecodingSettings.DEFAULT_DOC_STRIDE + ").")
   Integer docStride;
 
-  @Option(names = "--max-question-len", description = "Longest question in tokens (default: " + DecodingSettings.DEFAULT_MAX_QUESTION_LEN + ").")
+  @Option(names = "--max-question-len",
+      description = "Cut questions to this many tokens (default: never, as the pipeline with a fast tokenizer).")
   Integer maxQuestionLen;
+
+  @Option(names = "--pooling", paramLabel = "text|span",
+      description = "How windows' spans become answers: text (the pipeline's: equal texts add their scores;"
+          + " default) or span (each character span once, with its best score).")
+  String pooling;
 
   @Option(names = "--max-answer-len", description = "Longest answer in tokens (default: " + DecodingSettings.DEFAULT_MAX_ANSWER_LEN + ").")
   Integer maxAnswerLen;
@@ -118,6 +125,10 @@ final class EvaluateCommand implements Callable<Integer> {
     putIfGiven(overrides, DecodingKey.MAX_ANSWER_LEN, maxAnswerLen);
     putIfGiven(overrides, DecodingKey.TOP_K, topK);
     putIfGiven(overrides, DecodingKey.ALIGN_TO_WORDS, alignToWords);
+    if (pooling != null) {
+      overrides.put(DecodingKey.POOLING, AnswerPooling.fromKey(pooling).orElseThrow(() -> new ConfigException(
+          "Cannot use --pooling " + pooling + ": must be one of " + AnswerPooling.allKeys())));
+    }
     DecodingSettings settings = settings(overrides, "decoding options");
     EngineOptions engine = batching.engineOptions();
     Prefilter prefilter;

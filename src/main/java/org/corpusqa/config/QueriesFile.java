@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.corpusqa.qa.Aggregate;
+import org.corpusqa.qa.AnswerPooling;
 import org.corpusqa.qa.Classification;
 import org.corpusqa.qa.DecodingKey;
 import org.corpusqa.qa.DecodingSettings;
@@ -227,6 +228,7 @@ public final class QueriesFile {
         case FLAG -> bool(value, key);
         case INTEGER -> integer(value, setting);
         case PROBABILITY -> probability(value, setting);
+        case CHOICE -> pooling(value);
       });
     }
     return values;
@@ -341,6 +343,13 @@ public final class QueriesFile {
 
   private double probability(Node node, DecodingKey setting) {
     return setting.checkProbability(probability(node, setting.key()));
+  }
+
+  /** The only choice setting today is {@code pooling}. */
+  private AnswerPooling pooling(Node node) {
+    String value = node instanceof ScalarNode scalar ? scalar.getValue() : describe(node);
+    return AnswerPooling.fromKey(value).orElseThrow(() -> error(node,
+        "Cannot set pooling: must be one of " + AnswerPooling.allKeys() + ", got: " + value));
   }
 
   private boolean bool(Node node, String key) {

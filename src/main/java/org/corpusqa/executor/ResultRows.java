@@ -88,6 +88,9 @@ final class ResultRows implements Iterator<Row> {
     if (result.isFailed()) {
       buffered.add(AnswersTable.failureRow(result, querySha, textSha256, provenance));
     }
+    if (explain != null) {
+      explain.writeAnswers(result);
+    }
     for (Answer answer : result.answers()) {
       buffered.add(AnswersTable.answerRow(result, answer, querySha, textSha256, provenance));
     }

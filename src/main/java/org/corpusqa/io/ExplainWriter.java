@@ -12,15 +12,19 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.qa.Answer;
+import org.corpusqa.qa.AnswerSource;
 import org.corpusqa.qa.BatchLogits;
 import org.corpusqa.qa.DecodingSettings;
+import org.corpusqa.qa.QaResult;
 import org.corpusqa.qa.QuestionWork;
 import org.corpusqa.qa.Window;
 import org.corpusqa.qa.WindowObserver;
 
 /**
  * Writes the evidence behind answers for {@code --explain}: one JSON line per window of the chosen
- * documents, with per-token offsets, sequence ids, word ids and logits. A task writes to a hidden
+ * documents, with per-token offsets, sequence ids, word ids and logits, and after a (document,
+ * question)'s windows one line with its answers and the windows' spans pooled into each. A task writes to a hidden
  * file and renames it to {@code part-NNNNN.jsonl} when it succeeds, so a retried task replaces its
  * output instead of adding to it.
  */
@@ -135,6 +139,54 @@ public final class ExplainWriter implements WindowObserver, AutoCloseable {
     }
   }
 
+  /**
+   * After a (document, question)'s windows: one line with its answers and, for each, the windows'
+   * spans pooled into it ({@code pooling: text} adds the scores of equal texts found anywhere in the
+   * document, {@code span} keeps the best score of the same characters), so that an answer's score
+   * and place can be traced to the windows above. Offsets only, never text.
+   */
+  public void writeAnswers(QaResult result) {
+    if (result.isFailed() || result.label() != null || !docIds.contains(result.docId())) {
+      return;
+    }
+    try {
+      json.writeStartObject();
+      json.writeStringField("doc_id", result.docId());
+      json.writeStringField("query_id", result.query().id());
+      json.writeStringField("pooling", result.query().settings().pooling().key());
+      json.writeArrayFieldStart("answers");
+      for (Answer answer : result.answers()) {
+        json.writeStartObject();
+        json.writeNumberField("rank", answer.rank());
+        if (answer.hasSpan()) {
+          json.writeNumberField("start_char", answer.startChar());
+          json.writeNumberField("end_char", answer.endChar());
+        } else {
+          json.writeStringField("no_answer", answer.reason().name());
+        }
+        if (answer.score() != null) {
+          json.writeNumberField("score", answer.score());
+        }
+        json.writeArrayFieldStart("sources");
+        for (AnswerSource source : answer.sources()) {
+          json.writeStartObject();
+          json.writeNumberField("window", source.window());
+          json.writeNumberField("start_char", source.startChar());
+          json.writeNumberField("end_char", source.endChar());
+          json.writeNumberField("score", source.score());
+          json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+      lines++;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write explain output", e);
+    }
+  }
+
   private void writeWindow(Window window, BatchLogits logits, int rowOffset, String docId)
       throws IOException {
     int length = window.length();
@@ -175,6 +227,7 @@ public final class ExplainWriter implements WindowObserver, AutoCloseable {
     json.writeNumberField("top_k", s.topK());
     json.writeBooleanField("handle_impossible_answer", s.handleImpossibleAnswer());
     json.writeBooleanField("align_to_words", s.alignToWords());
+    json.writeStringField("pooling", s.pooling().key());
     json.writeEndObject();
     json.writeEndObject();
   }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.corpusqa.config.ConfigException;
+import org.corpusqa.eval.EvalQuestion;
 import org.corpusqa.executor.AnswerTask;
 import org.corpusqa.io.RunsTable;
 import org.corpusqa.model.BundleLocator;
@@ -72,6 +73,25 @@ final class DriverModel {
   void checkQueries(List<Query> queries, EngineOptions options) {
     try {
       engine(options).prepare(queries);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Each labelled question with these settings, as the tasks will prepare it: the pipeline never
+   * cuts a question, so one too long for the window stops the evaluation here, naming it, rather
+   * than failing a task.
+   */
+  void checkQuestions(List<EvalQuestion> questions, DecodingSettings settings, EngineOptions options) {
+    QaEngine engine = engine(options);
+    java.util.Set<String> checked = new java.util.HashSet<>();
+    try {
+      for (EvalQuestion q : questions) {
+        if (checked.add(q.question())) {
+          engine.prepare(new Query(q.id(), q.question(), settings));
+        }
+      }
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage(), e);
     }

@@ -68,6 +68,7 @@ public final class EvaluateJob {
     EvaluationsTable table = checkedTable(spark, options);
     DriverModel model = DriverModel.load(spark, options.modelUri());
     model.checkSettings(options.settings(), options.engineOptions());
+    model.checkQuestions(dataset.questions(), options.settings(), options.engineOptions());
     createOutputs(options, table);
 
     String runId = AnswerJob.newRunId();

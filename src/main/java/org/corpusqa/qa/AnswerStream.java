@@ -337,7 +337,7 @@ public final class AnswerStream implements Iterator<QaResult>, AutoCloseable {
               window.contextStart(),
               window.contextTo() - window.contextFrom(),
               settings.maxAnswerLen(),
-              settings.topK());
+              settings.candidatesPerWindow());
       observer.onWindow(window, logits, rowOffset);
       QuestionWork work = window.work();
       work.accept(window, decoding);

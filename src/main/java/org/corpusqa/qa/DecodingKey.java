@@ -18,13 +18,17 @@ public enum DecodingKey {
   HANDLE_IMPOSSIBLE_ANSWER(Kind.FLAG),
   ALIGN_TO_WORDS(Kind.FLAG),
   /** No-answer probability above which answers become "no answer": an evaluation's best_f1_thresh. */
-  NULL_THRESHOLD(Kind.PROBABILITY);
+  NULL_THRESHOLD(Kind.PROBABILITY),
+  /** How windows' spans become answers: {@code text} (the pipeline's) or {@code span}. */
+  POOLING(Kind.CHOICE);
 
   /** The type of value a setting takes. */
   public enum Kind {
     INTEGER,
     FLAG,
-    PROBABILITY
+    PROBABILITY,
+    /** One of a fixed set of names ({@link AnswerPooling}). */
+    CHOICE
   }
 
   private final Kind kind;

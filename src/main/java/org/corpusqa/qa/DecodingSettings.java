@@ -8,46 +8,63 @@ import java.io.Serializable;
  *
  * @param maxSeqLen tokens per window, special tokens included
  * @param docStride tokens shared by consecutive windows of one document
- * @param maxQuestionLen the question is cut to this many tokens
+ * @param maxQuestionLen null (the default): the question is never cut, as in the pipeline with a fast
+ *     tokenizer (the only kind corpus-qa loads); set, the question is cut to this many tokens, as the
+ *     pipeline does only with a slow tokenizer
  * @param maxAnswerLen longest answer, in tokens
  * @param topK answers returned per (document, question)
  * @param handleImpossibleAnswer whether "no answer" competes with the spans
  * @param alignToWords whether a span is widened to whole words
  * @param nullThreshold when set, a (document, question) whose no-answer score exceeds it gets "no
  *     answer" at rank 1 (the official SQuAD v2.0 rule {@code na_prob > thresh}); null for none
+ * @param pooling how the windows' spans become answers: the pipeline's ({@link AnswerPooling#TEXT}) by
+ *     default
  */
 public record DecodingSettings(
     int maxSeqLen,
     int docStride,
-    int maxQuestionLen,
+    Integer maxQuestionLen,
     int maxAnswerLen,
     int topK,
     boolean handleImpossibleAnswer,
     boolean alignToWords,
-    Double nullThreshold)
+    Double nullThreshold,
+    AnswerPooling pooling)
     implements Serializable {
 
   /** The Hugging Face question-answering pipeline's defaults (transformers 5.2 and before). */
   public static final int DEFAULT_MAX_SEQ_LEN = 384;
   public static final int DEFAULT_DOC_STRIDE = 128;
-  public static final int DEFAULT_MAX_QUESTION_LEN = 64;
   public static final int DEFAULT_MAX_ANSWER_LEN = 15;
   public static final int DEFAULT_TOP_K = 1;
 
   public static final DecodingSettings DEFAULTS =
-      new DecodingSettings(DEFAULT_MAX_SEQ_LEN, DEFAULT_DOC_STRIDE, DEFAULT_MAX_QUESTION_LEN, DEFAULT_MAX_ANSWER_LEN,
-          DEFAULT_TOP_K, false, true, null);
+      new DecodingSettings(DEFAULT_MAX_SEQ_LEN, DEFAULT_DOC_STRIDE, null, DEFAULT_MAX_ANSWER_LEN,
+          DEFAULT_TOP_K, false, true, null, AnswerPooling.TEXT);
+
+  /** How many spans each window offers to the pool, by the pooling rule. */
+  public int candidatesPerWindow() {
+    return pooling.candidatesPerWindow(topK, alignToWords);
+  }
 
   public DecodingSettings {
     DecodingKey.MAX_SEQ_LEN.checkRange(maxSeqLen);
     DecodingKey.DOC_STRIDE.checkRange(docStride);
-    DecodingKey.MAX_QUESTION_LEN.checkRange(maxQuestionLen);
+    if (maxQuestionLen != null) {
+      DecodingKey.MAX_QUESTION_LEN.checkRange(maxQuestionLen);
+    }
+    java.util.Objects.requireNonNull(pooling, "pooling");
     DecodingKey.MAX_ANSWER_LEN.checkRange(maxAnswerLen);
     DecodingKey.TOP_K.checkRange(topK);
     if (nullThreshold != null) {
       DecodingKey.NULL_THRESHOLD.checkProbability(nullThreshold);
     }
-    if (docStride + maxQuestionLen >= maxSeqLen) {
+    if (maxQuestionLen == null && docStride >= maxSeqLen) {
+      throw new IllegalArgumentException(String.format(
+          "Cannot use doc_stride %d: it must be less than max_seq_len %d, so that each window moves forward",
+          docStride, maxSeqLen));
+    }
+    if (maxQuestionLen != null && docStride + maxQuestionLen >= maxSeqLen) {
       throw new IllegalArgumentException(
           String.format(
               "Cannot use doc_stride %d with max_question_len %d: together they must be less than"
@@ -56,7 +73,10 @@ public record DecodingSettings(
     }
   }
 
-  /** A copy with one setting changed; {@code value} is an Integer, Boolean or Double as the setting needs. */
+  /**
+   * A copy with one setting changed; {@code value} is an Integer, Boolean, Double or {@link
+   * AnswerPooling} as the setting needs.
+   */
   public DecodingSettings with(DecodingKey setting, Object value) {
     return withAll(java.util.Map.of(setting, value));
   }
@@ -66,7 +86,9 @@ public record DecodingSettings(
    * {@code doc_stride: 32} is valid whichever comes first.
    */
   public DecodingSettings withAll(java.util.Map<DecodingKey, Object> values) {
-    int[] n = {maxSeqLen, docStride, maxQuestionLen, maxAnswerLen, topK};
+    int[] n = {maxSeqLen, docStride, 0, maxAnswerLen, topK};
+    Integer questionLen = maxQuestionLen;
+    AnswerPooling pool = pooling;
     boolean impossible = handleImpossibleAnswer;
     boolean align = alignToWords;
     Double threshold = nullThreshold;
@@ -74,15 +96,29 @@ public record DecodingSettings(
       switch (e.getKey()) {
         case MAX_SEQ_LEN -> n[0] = (Integer) e.getValue();
         case DOC_STRIDE -> n[1] = (Integer) e.getValue();
-        case MAX_QUESTION_LEN -> n[2] = (Integer) e.getValue();
+        case MAX_QUESTION_LEN -> questionLen = (Integer) e.getValue();
         case MAX_ANSWER_LEN -> n[3] = (Integer) e.getValue();
         case TOP_K -> n[4] = (Integer) e.getValue();
         case HANDLE_IMPOSSIBLE_ANSWER -> impossible = (Boolean) e.getValue();
         case ALIGN_TO_WORDS -> align = (Boolean) e.getValue();
         case NULL_THRESHOLD -> threshold = (Double) e.getValue();
+        case POOLING -> pool = (AnswerPooling) e.getValue();
       }
     }
-    return new DecodingSettings(n[0], n[1], n[2], n[3], n[4], impossible, align, threshold);
+    return new DecodingSettings(n[0], n[1], questionLen, n[3], n[4], impossible, align, threshold, pool);
+  }
+
+  /**
+   * The settings that make a query's identity ({@link Query#sha256}): all of {@link #asMap} but
+   * {@code pooling: span}, so that a query written before pooling existed, given {@code pooling:
+   * span} and {@code max_question_len: 64} (the earlier rules), keeps its identity and its answers.
+   */
+  java.util.Map<String, Object> identityMap() {
+    java.util.Map<String, Object> map = asMap();
+    if (pooling == AnswerPooling.SPAN) {
+      map.remove(DecodingKey.POOLING.key());
+    }
+    return map;
   }
 
   /** The settings by their queries-file names, for logs and the evaluations table. */
@@ -96,6 +132,7 @@ public record DecodingSettings(
     map.put(DecodingKey.HANDLE_IMPOSSIBLE_ANSWER.key(), handleImpossibleAnswer);
     map.put(DecodingKey.ALIGN_TO_WORDS.key(), alignToWords);
     map.put(DecodingKey.NULL_THRESHOLD.key(), nullThreshold);
+    map.put(DecodingKey.POOLING.key(), pooling.key());
     return map;
   }
 }

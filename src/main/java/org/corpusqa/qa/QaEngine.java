@@ -44,12 +44,15 @@ public final class QaEngine {
 
   /**
    * Checks settings that will be used with questions not known yet (evaluation data): they must
-   * work for a question of {@code max_question_len} tokens.
+   * leave room for context beside a question of {@code max_question_len} tokens when it is set, and
+   * beside a one-token question otherwise (each question is then checked on its own, {@link
+   * #prepare}).
    *
    * @throws IllegalArgumentException naming the setting to change
    */
   public void checkSettings(String what, DecodingSettings settings) {
-    checkWindow(what, settings, settings.maxQuestionLen(), tokenizer.template());
+    checkWindow(what, settings, settings.maxQuestionLen() == null ? 1 : settings.maxQuestionLen(),
+        tokenizer.template());
   }
 
   /**
@@ -70,13 +73,40 @@ public final class QaEngine {
           + " the model's labels %s; name one of them", query.id(), query.classification().positiveLabel(), labels));
     }
     DecodingSettings s = query.settings();
-    TokenizedText question = tokenizer.tokenize(query.question()).head(s.maxQuestionLen());
+    // The pipeline never cuts a question with a fast tokenizer (max_question_len reaches only its
+    // slow-tokenizer path); a question cut here only where the query sets max_question_len.
+    TokenizedText question = tokenizer.tokenize(query.question());
+    if (s.maxQuestionLen() != null) {
+      question = question.head(s.maxQuestionLen());
+    }
     if (question.size() == 0 && !(query.isClassification() && query.question().isEmpty())) {
       throw new IllegalArgumentException(
           String.format("Cannot use query '%s': its question has no tokens", query.id()));
     }
-    checkWindow("query '" + query.id() + "'", s, question.size(), templateOf(question));
+    PairTemplate template = templateOf(question);
+    checkWindow("query '" + query.id() + "'", s, Math.min(1, question.size()), template);
+    checkQuestionRoom(query, question.size(), template);
     return new PreparedQuery(query, question);
+  }
+
+  /**
+   * A window must hold the whole question and more than {@code doc_stride} tokens of context, as the
+   * tokenizer that cuts overflowing windows requires; the pipeline fails on such a question too.
+   */
+  private void checkQuestionRoom(Query query, int questionTokens, PairTemplate template) {
+    DecodingSettings s = query.settings();
+    int specials = template.specialTokenCount();
+    int room = s.maxSeqLen() - specials - questionTokens;
+    if (room <= s.docStride()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot use query '%s': its question is %d tokens, which leaves %d tokens of context in a"
+                  + " window of max_seq_len %d (%d special tokens), and a window needs more than doc_stride %d;"
+                  + " shorten the question, raise max_seq_len (the model takes up to %d), lower doc_stride,"
+                  + " or set max_question_len to cut the question",
+              query.id(), questionTokens, Math.max(room, 0), s.maxSeqLen(), specials, s.docStride(),
+              modelMaxSeqLen));
+    }
   }
 
   /** A pair's layout, or the text alone's for a classification query without a question. */

@@ -39,9 +39,11 @@ public record Query(String id, String question, DecodingSettings settings, Prefi
    * The sha256 of the question and its decoding settings: answers carry it, so that an incremental
    * run asks again when a query's wording or settings changed under the same id. The prefilter
    * counts only when on, so that queries written before it keep their identity (and their answers).
+   * A query under the pipeline's pooling (the default since it replaced corpus-qa's own rule) has a
+   * new identity, so incremental runs answer it again under that rule.
    */
   public String sha256() {
-    return Sha256.of(question + "\n" + settings.asMap() + (prefilter.isOn() ? "\n" + prefilter : "")
+    return Sha256.of(question + "\n" + settings.identityMap() + (prefilter.isOn() ? "\n" + prefilter : "")
         + (classification != null ? "\n" + classification.asMap() : ""));
   }
 }

@@ -5,7 +5,8 @@ package org.corpusqa.qa;
  * every token outside the context is masked except the first (the CLS position, which carries the
  * no-answer score), start and end logits go through a softmax each, a span scores
  * {@code p_start * p_end} and is valid when it lies in the context and is at most
- * {@code max_answer_len} tokens long. The {@code top_k} best spans are kept, ties going to the
+ * {@code max_answer_len} tokens long. The {@code count} best spans are kept (the pipeline's
+ * {@code 2 * top_k + 10} with {@code align_to_words}, see {@link AnswerPooling}), ties going to the
  * earlier span as {@code argmax} does.
  */
 final class SpanDecoder {
@@ -33,7 +34,7 @@ final class SpanDecoder {
       int contextStart,
       int contextLength,
       int maxAnswerLen,
-      int topK) {
+      int count) {
     if (pStart.length < contextLength + 1) {
       int size = Math.max(contextLength + 1, 2 * pStart.length);
       pStart = new double[size];
@@ -49,25 +50,25 @@ final class SpanDecoder {
       slidingMax(pEnd, contextLength, maxAnswerLen);
     }
 
-    int[] bestStart = new int[topK];
-    int[] bestEnd = new int[topK];
-    double[] bestScore = new double[topK];
+    int[] bestStart = new int[count];
+    int[] bestEnd = new int[count];
+    double[] bestScore = new double[count];
     int kept = 0;
     for (int s = 0; s < contextLength; s++) {
       double ps = pStart[1 + s];
       // No span from s can beat the worst kept one: ps * pe <= ps * max(pe), rounding included,
       // and a span scoring no more than the worst kept is never taken, so skipping s changes nothing.
-      if (kept == topK && finite && ps * bestEndFrom[s] <= bestScore[kept - 1]) {
+      if (kept == count && finite && ps * bestEndFrom[s] <= bestScore[kept - 1]) {
         continue;
       }
       int lastEnd = Math.min(contextLength, s + maxAnswerLen);
       for (int e = s; e < lastEnd; e++) {
         double score = ps * pEnd[1 + e];
-        if (kept == topK && score <= bestScore[kept - 1]) {
+        if (kept == count && score <= bestScore[kept - 1]) {
           continue;
         }
         // Insert after every kept span with a score at least as high: earlier spans win ties.
-        int at = kept == topK ? kept - 1 : kept++;
+        int at = kept == count ? kept - 1 : kept++;
         while (at > 0 && bestScore[at - 1] < score) {
           bestScore[at] = bestScore[at - 1];
           bestStart[at] = bestStart[at - 1];

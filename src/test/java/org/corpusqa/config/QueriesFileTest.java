@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import org.corpusqa.qa.AnswerPooling;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.Prefilter;
 import org.corpusqa.qa.Query;
@@ -78,7 +79,7 @@ class QueriesFileTest {
     List<Query> queries = parse("queries:\n  - id: a\n    question: what?\n");
     assertThat(queries.get(0).settings()).isEqualTo(DecodingSettings.DEFAULTS);
     assertThat(DecodingSettings.DEFAULTS)
-        .isEqualTo(new DecodingSettings(384, 128, 64, 15, 1, false, true, null));
+        .isEqualTo(new DecodingSettings(384, 128, null, 15, 1, false, true, null, AnswerPooling.TEXT));
   }
 
   @Test
@@ -87,11 +88,12 @@ class QueriesFileTest {
         parse(
             "defaults:\n  max_answer_len: 30\n  top_k: 2\nqueries:\n"
                 + "  - id: a\n    question: q1\n    max_answer_len: 64\n    handle_impossible_answer: true\n"
-                + "  - id: b\n    question: q2\n    align_to_words: false\n    doc_stride: 64\n");
+                + "  - id: b\n    question: q2\n    align_to_words: false\n    doc_stride: 64\n"
+                + "    max_question_len: 64\n    pooling: span\n");
     assertThat(queries.get(0).settings())
-        .isEqualTo(new DecodingSettings(384, 128, 64, 64, 2, true, true, null));
+        .isEqualTo(new DecodingSettings(384, 128, null, 64, 2, true, true, null, AnswerPooling.TEXT));
     assertThat(queries.get(1).settings())
-        .isEqualTo(new DecodingSettings(384, 64, 64, 30, 2, false, false, null));
+        .isEqualTo(new DecodingSettings(384, 64, 64, 30, 2, false, false, null, AnswerPooling.SPAN));
   }
 
   @Test
@@ -100,7 +102,7 @@ class QueriesFileTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("Cannot read queries file q.yaml: line 4: unknown key 'max_anwser_len'; use id,"
             + " prefilter, question, task, max_seq_len, doc_stride, max_question_len, max_answer_len, top_k,"
-            + " handle_impossible_answer, align_to_words, null_threshold");
+            + " handle_impossible_answer, align_to_words, null_threshold, pooling");
   }
 
   @Test
@@ -108,7 +110,7 @@ class QueriesFileTest {
     assertThatThrownBy(() -> parse("defaults:\n  topk: 3\nqueries:\n  - id: a\n    question: q\n"))
         .hasMessage("Cannot read queries file q.yaml: line 2: unknown key 'topk'; use prefilter, max_seq_len,"
             + " doc_stride, max_question_len, max_answer_len, top_k, handle_impossible_answer, align_to_words,"
-            + " null_threshold");
+            + " null_threshold, pooling");
   }
 
   @Test
@@ -177,10 +179,34 @@ class QueriesFileTest {
 
   @Test
   void strideThatLeavesNoRoomToMove() {
-    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    doc_stride: 330\n"))
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    doc_stride: 330\n    max_question_len: 64\n"))
         .hasMessage("Cannot read queries file q.yaml: line 2: query 'a': Cannot use doc_stride 330 with"
             + " max_question_len 64: together they must be less than max_seq_len 384, so that each"
             + " window moves forward");
+    // Without max_question_len the question's own length decides, once the tokenizer is known.
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    doc_stride: 384\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 2: query 'a': Cannot use doc_stride 384: it must be"
+            + " less than max_seq_len 384, so that each window moves forward");
+  }
+
+  @Test
+  void poolingIsTextOrSpan() {
+    assertThat(parse("queries:\n  - id: a\n    question: q\n    pooling: span\n").get(0).settings().pooling())
+        .isEqualTo(AnswerPooling.SPAN);
+    assertThatThrownBy(() -> parse("queries:\n  - id: a\n    question: q\n    pooling: best\n"))
+        .hasMessage("Cannot read queries file q.yaml: line 4: Cannot set pooling: must be one of text, span,"
+            + " got: best");
+  }
+
+  @Test
+  void theEarlierRulesKeepAQuerysIdentity() {
+    // The sha256 a query had before pooling and the uncut question (answers carry it): its settings
+    // map then had max_question_len 64 and no pooling.
+    Query earlier = parse("queries:\n  - id: a\n    question: q\n    pooling: span\n    max_question_len: 64\n").get(0);
+    assertThat(earlier.sha256()).isEqualTo(org.corpusqa.digest.Sha256.of("q\n{max_seq_len=384, doc_stride=128,"
+        + " max_question_len=64, max_answer_len=15, top_k=1, handle_impossible_answer=false, align_to_words=true,"
+        + " null_threshold=null}"));
+    assertThat(parse("queries:\n  - id: a\n    question: q\n").get(0).sha256()).isNotEqualTo(earlier.sha256());
   }
 
   @Test

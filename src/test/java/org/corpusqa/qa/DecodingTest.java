@@ -83,9 +83,9 @@ class DecodingTest {
   }
 
   @Test
-  void spanInTheOverlapOfTwoWindowsAppearsOnceWithItsBestScore() {
+  void spanInTheOverlapOfTwoWindowsAppearsOnceWithItsBestScoreWhenPoolingBySpan() {
     String text = EngineFixtures.longText(3_000);
-    DecodingSettings settings = NO_ALIGN.with(DecodingKey.TOP_K, 3);
+    DecodingSettings settings = NO_ALIGN.with(DecodingKey.TOP_K, 3).with(DecodingKey.POOLING, AnswerPooling.SPAN);
     Query query = new Query("q", "срок поставки", settings);
     TokenizedText question = TOKENIZER.tokenize("срок поставки");
     QuestionWork work =
@@ -105,6 +105,101 @@ class DecodingTest {
     double inSecond = spanScore(second, shared, 9.0, 0.0);
     assertThat(inFirst).isNotCloseTo(inSecond, within(1e-6));
     assertThat(answers.get(0).score()).isCloseTo(Math.max(inFirst, inSecond), within(1e-9));
+  }
+
+  @Test
+  void spanInTheOverlapOfTwoWindowsAddsItsScoresAsThePipelineDoes() {
+    String text = EngineFixtures.longText(3_000);
+    DecodingSettings settings = NO_ALIGN.with(DecodingKey.TOP_K, 3);
+    assertThat(settings.pooling()).isEqualTo(AnswerPooling.TEXT);
+    Query query = new Query("q", "срок поставки", settings);
+    QuestionWork work = new QuestionWork(new Document("d", text), TOKENIZER.tokenize(text), query,
+        TOKENIZER.tokenize("срок поставки"), TOKENIZER.template());
+    Window first = work.nextWindow();
+    Window second = work.nextWindow();
+    int shared = second.contextFrom() + 10;
+    ScriptedForwardPass model = script(Map.of(shared, 9.0), Map.of(shared, 9.0));
+    Answer best = answerOne(text, settings, model).answers().get(0);
+    assertThat(best.text()).isEqualTo(chars(text, shared, shared));
+    double inFirst = spanScore(first, shared, 9.0, 0.0);
+    double inSecond = spanScore(second, shared, 9.0, 0.0);
+    assertThat(best.score()).isCloseTo(inFirst + inSecond, within(1e-9));
+    assertThat(best.sources()).extracting(AnswerSource::window).containsExactly(0, 1);
+  }
+
+  @Test
+  void aRepeatedPhraseIsOneAnswerAtItsFirstPlaceWithTheSumOfItsScores() {
+    String text = EngineFixtures.longText(6_000);
+    TokenizedText tokens = TOKENIZER.tokenize(text);
+    // The sentence repeats: the same token text early (first window only) and late (last window only).
+    int early = tokens.size() - 1;
+    int late = -1;
+    String piece = null;
+    for (int t = 1; t < tokens.size() && late < 0; t++) {
+      String candidate = text.substring(tokens.starts()[t], tokens.ends()[t]);
+      if (candidate.startsWith("Поставщик")) {
+        if (piece == null) {
+          early = t;
+          piece = candidate;
+        }
+      }
+    }
+    for (int t = tokens.size() - 1; t > early; t--) {
+      if (text.substring(tokens.starts()[t], tokens.ends()[t]).equals(piece)) {
+        late = t;
+        break;
+      }
+    }
+    assertThat(piece).isNotNull();
+    assertThat(late).isGreaterThan(early);
+    ScriptedForwardPass model = script(Map.of(early, 6.0, late, 9.0), Map.of(early, 6.0, late, 9.0));
+
+    QaResult byText = answerOne(text, NO_ALIGN, model);
+    assertThat(byText.windows()).isGreaterThan(2);
+    Answer answer = byText.answers().get(0);
+    // Reported where the text is first seen, though the later place scores more.
+    assertThat(answer.startChar()).isEqualTo(tokens.starts()[early]);
+    assertThat(answer.sources()).extracting(AnswerSource::window).containsExactly(0, byText.windows() - 1);
+    double sum = answer.sources().get(0).score() + answer.sources().get(1).score();
+    assertThat(answer.score()).isEqualTo(sum);
+    assertThat(answer.sources().get(1).startChar()).isEqualTo(tokens.starts()[late]);
+
+    Answer bySpan = answerOne(text, NO_ALIGN.with(DecodingKey.POOLING, AnswerPooling.SPAN), model).answers().get(0);
+    assertThat(bySpan.startChar()).isEqualTo(tokens.starts()[late]);
+    assertThat(bySpan.score()).isEqualTo(answer.sources().get(1).score());
+  }
+
+  @Test
+  void equalTextsDifferingInCaseAreOneAnswer() {
+    String text = "Гамма и бета, затем ГАММА.";
+    TokenizedText tokens = TOKENIZER.tokenize(text);
+    int upperStart = text.indexOf("ГАММА");
+    int firstEnd = 0;
+    int secondStart = -1;
+    int secondEnd = -1;
+    for (int t = 0; t < tokens.size(); t++) {
+      if (tokens.ends()[t] <= "Гамма".length()) {
+        firstEnd = t;
+      }
+      if (tokens.starts()[t] == upperStart) {
+        secondStart = t;
+      }
+      if (tokens.ends()[t] == upperStart + "ГАММА".length()) {
+        secondEnd = t;
+      }
+    }
+    assertThat(secondStart).isPositive();
+    ScriptedForwardPass model =
+        script(Map.of(0, 5.0, secondStart, 6.0), Map.of(firstEnd, 5.0, secondEnd, 6.0));
+    List<Answer> answers = answerOne(text, NO_ALIGN.with(DecodingKey.TOP_K, 2), model).answers();
+    // Within a window the better span is seen first, so the answer is at ГАММА, with both scores.
+    assertThat(answers.get(0).text()).isEqualTo("ГАММА");
+    assertThat(answers.get(0).sources()).extracting(AnswerSource::startChar).containsExactly(upperStart, 0);
+    assertThat(answers.get(0).score())
+        .isEqualTo(answers.get(0).sources().get(0).score() + answers.get(0).sources().get(1).score());
+    // Without align_to_words a window offers top_k spans, here both of them "гамма": one answer, as
+    // the pipeline gives.
+    assertThat(answers).hasSize(1);
   }
 
   /** p_start * p_end of a one-token span set to {@code logit} in a window of background tokens. */
@@ -302,7 +397,7 @@ class DecodingTest {
     Window window = work.nextWindow();
     work.accept(window, new WindowDecoding(0.25, new int[0], new int[0], new double[0]));
     QaResult result = work.finish();
-    assertThat(result.answers()).containsExactly(new Answer(1, null, null, null, null, NoAnswerReason.NO_VALID_SPAN));
+    assertThat(result.answers()).containsExactly(new Answer(1, null, null, null, null, NoAnswerReason.NO_VALID_SPAN, List.of()));
     assertThat(result.nullScore()).isEqualTo(0.25);
   }
 }

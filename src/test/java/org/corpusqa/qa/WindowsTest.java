@@ -1,6 +1,7 @@
 package org.corpusqa.qa;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,10 @@ class WindowsTest {
 
   private static List<Window> windowsOf(String text, String question, DecodingSettings settings) {
     Query query = new Query("q", question, settings);
-    TokenizedText q = TOKENIZER.tokenize(question).head(settings.maxQuestionLen());
+    TokenizedText q = TOKENIZER.tokenize(question);
+    if (settings.maxQuestionLen() != null) {
+      q = q.head(settings.maxQuestionLen());
+    }
     QuestionWork work =
         new QuestionWork(new Document("d", text), TOKENIZER.tokenize(text), query, q, TOKENIZER.template());
     List<Window> windows = new ArrayList<>();
@@ -108,6 +112,34 @@ class WindowsTest {
     // [CLS] + 10 question tokens + [SEP]
     assertThat(w.contextStart()).isEqualTo(12);
     assertThat(w.work().question().size()).isEqualTo(10);
+  }
+
+  @Test
+  void questionIsNeverCutByDefaultAsInThePipelineWithAFastTokenizer() {
+    String longQuestion = "обеспечение исполнения контракта ".repeat(30);
+    int tokens = TOKENIZER.tokenize(longQuestion).size();
+    assertThat(tokens).isGreaterThan(64);
+    QaEngine engine = new QaEngine(TOKENIZER, 384, EngineOptions.DEFAULTS);
+    PreparedQuery prepared = engine.prepare(new Query("long", longQuestion, DecodingSettings.DEFAULTS));
+    assertThat(prepared.question().size()).isEqualTo(tokens);
+    Window w = windowsOf("Цена контракта.", longQuestion, DecodingSettings.DEFAULTS).get(0);
+    assertThat(w.contextStart()).isEqualTo(tokens + 2);
+  }
+
+  @Test
+  void aQuestionThatLeavesNoRoomForContextIsAConfigurationErrorNamingIt() {
+    String longQuestion = "обеспечение исполнения контракта ".repeat(90);
+    int tokens = TOKENIZER.tokenize(longQuestion).size();
+    QaEngine engine = new QaEngine(TOKENIZER, 384, EngineOptions.DEFAULTS);
+    assertThatThrownBy(() -> engine.prepare(new Query("long", longQuestion, DecodingSettings.DEFAULTS)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot use query 'long': its question is " + tokens + " tokens, which leaves "
+            + Math.max(0, 384 - 3 - tokens) + " tokens of context in a window of max_seq_len 384 (3 special"
+            + " tokens), and a window needs more than doc_stride 128; shorten the question, raise max_seq_len"
+            + " (the model takes up to 384), lower doc_stride, or set max_question_len to cut the question");
+    // Cut on request, it fits.
+    assertThat(engine.prepare(new Query("long", longQuestion,
+        DecodingSettings.DEFAULTS.with(DecodingKey.MAX_QUESTION_LEN, 64))).question().size()).isEqualTo(64);
   }
 
   @Test
