@@ -18,16 +18,31 @@ per window
     do), and --cls-spans drop leaves them out;
   * a token span becomes a character span through the offsets, widened to whole words (only
     the word's context tokens inside this window count) with align_to_words;
-across the windows of one (doc_id, query_id)
-  * identical character spans count once, with their best score;
-  * null score = the minimum window null score;
-  * spans sorted by score descending (ties: smaller start_char, then smaller end_char); with
-    handle_impossible_answer a "no answer" candidate scored with the null score goes after every
-    span scoring at least as much; the first top_k are kept; no candidate at all gives one
-    no-answer row.
+across the windows of one (doc_id, query_id), with settings.pooling "text" (the pipeline's rule
+since transformers 4.54, and corpus-qa's default)
+  * each window offers 2 * top_k + 10 spans when align_to_words is on, top_k when it is off;
+  * windows in index order, each window's spans best first: a span whose text (the document's
+    characters it covers) equals an earlier one's ignoring case (Python's str.lower(), which the
+    pipeline uses) adds its score to that answer, which keeps the first span's place; otherwise
+    it starts a new answer; so answers may score above 1;
+  * answers sorted by score descending, a stable sort (equal scores keep that order);
+with settings.pooling "span" (corpus-qa's earlier rule; assumed for explain files without it)
+  * each window offers top_k spans; identical character spans count once, with their best
+    score; sorted by score descending (ties: smaller start_char, then smaller end_char);
+then, either way
+  * null score = the minimum window null score; with handle_impossible_answer a "no answer"
+    candidate scored with the null score goes after every answer scoring at least as much; the
+    first top_k are kept; no candidate at all gives one no-answer row.
+
+Pooling by text needs the documents' texts: --corpus names the JSON lines file the run read
+(fields --id-column and --text-column, default doc_id and text). Offsets in explain files and
+answer rows are Java String (UTF-16) indices; texts are sliced accordingly. The answers line that
+an explain file holds after each (doc_id, query_id)'s windows (its "sources": the windows' spans
+pooled into each answer) is checked too: each answer's score must be the sum (text) or the best
+(span) of its sources' scores.
 
 Usage:
-  python3 tools/check-explain.py --explain DIR --answers FILE.jsonl [--rel-tol 1e-3]
+  python3 tools/check-explain.py --explain DIR --answers FILE.jsonl [--corpus FILE.jsonl] [--rel-tol 1e-3]
 
 DIR is searched recursively for *.jsonl files (names starting with '.' or '_' are skipped, as
 Hadoop does for in-progress and marker files). Exit status: 0 when every (doc, query) agrees;
@@ -118,7 +133,19 @@ def _parse_settings(raw, where):
         if not isinstance(v, bool):
             raise InputError("%s: settings.%s must be a boolean, got %r" % (where, name, v))
         out[name] = v
+    # Explain files written before pooling existed used the positional rule.
+    out["pooling"] = raw.get("pooling", "span")
+    if out["pooling"] not in ("text", "span"):
+        raise InputError("%s: settings.pooling must be text or span, got %r" % (where, out["pooling"]))
     return out
+
+
+def candidates_per_window(settings):
+    """How many spans a window offers: the pipeline asks for 2 * top_k + 10 when it aligns to
+    words, since widening makes some of them equal."""
+    if settings["pooling"] == "text" and settings["align_to_words"]:
+        return 2 * settings["top_k"] + 10
+    return settings["top_k"]
 
 
 def _parse_window(raw, where):
@@ -171,8 +198,9 @@ def _parse_window(raw, where):
     return w
 
 
-def read_explain(directory):
-    """Returns {(doc_id, query_id): [Window sorted by index]} and the number of files read."""
+def read_explain(directory, results=None):
+    """Returns {(doc_id, query_id): [Window sorted by index]} and the number of files read;
+    the answers lines go into results, {(doc_id, query_id): raw line}, when given."""
     groups = {}
     skipped = {}
     files = _explain_files(directory)
@@ -182,6 +210,12 @@ def read_explain(directory):
             if doc is None or query is None:
                 raise InputError("%s: 'doc_id' and 'query_id' are required" % where)
             key = (_key_part(doc), _key_part(query))
+            if "answers" in raw:
+                if results is not None:
+                    raw = dict(raw)
+                    raw["where"] = where
+                    results[key] = raw
+                continue
             if raw.get("skipped") is True:
                 # A window the query's prefilter left out: the model never read it, and the
                 # answers are those of the windows read.
@@ -306,7 +340,7 @@ def decode_window(window, cls_spans):
     p_end = _softmax([MASKED_LOGIT if u else x for u, x in zip(undesired, window.end_logits)])
     null_score = p_start[0] * p_end[0]
     p_start[0] = p_end[0] = 0.0
-    spans = _top_token_spans(p_start, p_end, settings["max_answer_len"], settings["top_k"])
+    spans = _top_token_spans(p_start, p_end, settings["max_answer_len"], candidates_per_window(settings))
     words = _word_chars(window) if settings["align_to_words"] else None
     out = []
     for score, s, e in spans:
@@ -326,22 +360,62 @@ def decode_window(window, cls_spans):
     return null_score, out
 
 
-def expected_answers(windows, cls_spans):
-    """Returns (rows, null score, all ranked spans). A row is a dict with kind 'span' (start, end,
-    score), 'null' (handle_impossible_answer's no-answer, score = null score) or 'none' (no
-    candidate at all)."""
-    settings = windows[0].settings
-    null_score = None
+def read_corpus(path, id_column, text_column):
+    """{doc_id: text} from a JSON lines corpus."""
+    texts = {}
+    for where, raw in _json_lines(path):
+        if id_column not in raw or not isinstance(raw.get(text_column), str):
+            continue  # a record the run quarantined has no answers to check
+        texts[_key_part(raw[id_column])] = raw[text_column]
+    return texts
+
+
+def utf16_slice(text, start, end):
+    """text[start:end] where start and end count UTF-16 code units, as Java's String does."""
+    if all(ord(c) < 0x10000 for c in text):
+        return text[start:end]
+    return text.encode("utf-16-le")[2 * start:2 * end].decode("utf-16-le")
+
+
+def _pool_by_text(decoded, text):
+    """The pipeline's rule: [(score, start, end)] in the order the stable sort leaves them."""
+    answers = []  # [score, start, end], in first-seen order
+    by_text = {}
+    for _, spans in decoded:  # windows by index
+        for score, start, end in spans:
+            key = utf16_slice(text, start, end).lower()
+            if key in by_text:
+                by_text[key][0] += score
+            else:
+                by_text[key] = [score, start, end]
+                answers.append(by_text[key])
+    return [tuple(a) for a in sorted(answers, key=lambda a: -a[0])]
+
+
+def _pool_by_span(decoded):
     best = {}
-    for w in windows:
-        window_null, spans = decode_window(w, cls_spans)
-        null_score = window_null if null_score is None else min(null_score, window_null)
+    for _, spans in decoded:
         for score, start, end in spans:
             key = (start, end)
             if key not in best or score > best[key]:
                 best[key] = score
-    ranked = sorted(((score, start, end) for (start, end), score in best.items()),
-                    key=lambda t: (-t[0], t[1], t[2]))
+    return sorted(((score, start, end) for (start, end), score in best.items()),
+                  key=lambda t: (-t[0], t[1], t[2]))
+
+
+def expected_answers(windows, cls_spans, text=None):
+    """Returns (rows, null score, all ranked answers). A row is a dict with kind 'span' (start,
+    end, score), 'null' (handle_impossible_answer's no-answer, score = null score) or 'none' (no
+    candidate at all). text is the document's, needed with pooling text."""
+    settings = windows[0].settings
+    decoded = [decode_window(w, cls_spans) for w in windows]
+    null_score = min(window_null for window_null, _ in decoded)
+    if settings["pooling"] == "text":
+        if text is None:
+            raise InputError("pooling text merges answers by their text: pass the documents with --corpus")
+        ranked = _pool_by_text(decoded, text)
+    else:
+        ranked = _pool_by_span(decoded)
     rows = [{"kind": "span", "start": s, "end": e, "score": score} for score, s, e in ranked]
     if settings["handle_impossible_answer"]:
         at = 0
@@ -352,6 +426,30 @@ def expected_answers(windows, cls_spans):
     if not rows:
         rows = [{"kind": "none", "start": None, "end": None, "score": None}]
     return rows, null_score, ranked
+
+
+def check_sources(key, result, pooling, rel_tol, abs_tol):
+    """An explain answers line: each answer's score must pool its sources' scores."""
+    prefix = "doc_id=%s query_id=%s" % (json.dumps(key[0]), json.dumps(key[1]))
+    problems = []
+    for answer in result.get("answers", []):
+        sources = answer.get("sources", [])
+        if "start_char" not in answer:
+            continue
+        scores = [src.get("score") for src in sources]
+        if not sources or not all(_is_number(x) for x in scores):
+            problems.append("%s rank=%s: an answer without sources (%s)" % (prefix, answer.get("rank"), result["where"]))
+            continue
+        pooled = sum(scores) if pooling == "text" else max(scores)
+        if not _close(pooled, answer.get("score", float("nan")), rel_tol, abs_tol):
+            problems.append("%s rank=%s: score %r is not the %s of its sources' scores %s (%s)"
+                            % (prefix, answer.get("rank"), answer.get("score"),
+                               "sum" if pooling == "text" else "best", scores, result["where"]))
+        if (sources[0].get("start_char"), sources[0].get("end_char")) != (answer["start_char"], answer["end_char"]) \
+                and pooling == "text":
+            problems.append("%s rank=%s: the answer is not at its first source's place (%s)"
+                            % (prefix, answer.get("rank"), result["where"]))
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,9 +487,9 @@ def _num(v):
     return json.dumps(v)
 
 
-def compare_group(key, windows, rows, rel_tol, abs_tol, cls_spans):
+def compare_group(key, windows, rows, rel_tol, abs_tol, cls_spans, text=None):
     """Returns a list of disagreement messages for one (doc, query)."""
-    expected, null_score, ranked = expected_answers(windows, cls_spans)
+    expected, null_score, ranked = expected_answers(windows, cls_spans, text)
     prefix = "doc_id=%s query_id=%s" % (json.dumps(key[0]), json.dumps(key[1]))
     problems = []
 
@@ -487,6 +585,10 @@ def main(argv=None):
                              "'keep' them as the pipeline does (CLS offsets (0, 0), so e.g. an "
                              "empty answer at [0, 0)), or 'drop' them, as a decoder that only "
                              "considers context spans does (default keep)")
+    parser.add_argument("--corpus", metavar="FILE",
+                        help="JSON lines with the documents' texts, needed when pooling is text")
+    parser.add_argument("--id-column", default="doc_id", help="the corpus's id field (default doc_id)")
+    parser.add_argument("--text-column", default="text", help="the corpus's text field (default text)")
     args = parser.parse_args(argv)
     if not os.path.isdir(args.explain):
         parser.error("--explain %s is not a directory" % args.explain)
@@ -496,8 +598,10 @@ def main(argv=None):
         parser.error("tolerances must be >= 0")
 
     try:
-        explain, files = read_explain(args.explain)
+        results = {}
+        explain, files = read_explain(args.explain, results)
         answers = read_answers(args.answers)
+        texts = read_corpus(args.corpus, args.id_column, args.text_column) if args.corpus else {}
     except (InputError, OSError, UnicodeDecodeError) as e:
         print("error: %s" % e)
         return 1
@@ -514,7 +618,10 @@ def main(argv=None):
     for key in sorted(set(answers) & set(explain)):
         try:
             found, count = compare_group(key, explain[key], answers[key], args.rel_tol,
-                                         args.abs_tol, args.cls_spans)
+                                         args.abs_tol, args.cls_spans, texts.get(key[0]))
+            if key in results and explain[key]:
+                found = found + check_sources(key, results[key], explain[key][0].settings["pooling"],
+                                              args.rel_tol, args.abs_tol)
         except InputError as e:
             found, count = ["error: %s" % e], len(answers[key])
         pairs += 1

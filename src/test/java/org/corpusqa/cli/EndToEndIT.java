@@ -142,13 +142,17 @@ class EndToEndIT {
         "    handle_impossible_answer: true",
         "    align_to_words: false",
         "    doc_stride: 64",
+        "  - id: top3_by_span",
+        "    question: обеспечение гарантийных обязательств",
+        "    top_k: 3",
+        "    pooling: span",
         ""));
     Result run = launch(Map.of(), "run", "--input", "jobs/sample/contracts.jsonl", "--input-format", "json",
         "--queries", queries.toString(), "--model", "src/test/resources/models/tiny-distilbert",
         "--warehouse", warehouse.toString(), "--explain", explain.toString());
     assertThat(run.exitCode()).as(run.all()).isZero();
     assertThat(run.stdout()).contains("8 records read: 8 answered, 0 unchanged, 0 duplicates, 0 quarantined")
-        .contains(" 64 answer rows").containsPattern("s wall time -> corpusqa\\.qa\\.answers \\(quarantine"
+        .contains(" 88 answer rows").containsPattern("s wall time -> corpusqa\\.qa\\.answers \\(quarantine"
             + " corpusqa\\.qa\\.quarantine, runs corpusqa\\.qa\\.runs, labels corpusqa\\.qa\\.labels\\)");
     Result tables = launch(Map.of(), "sql", "--warehouse", warehouse.toString(), "--format", "csv", "SHOW TABLES IN qa");
     assertThat(tables.stdout().lines().skip(1).sorted().toList())
@@ -158,12 +162,12 @@ class EndToEndIT {
     assertThat(sql.exitCode()).as(sql.all()).isZero();
     Path answers = tmp.resolve("answers.jsonl");
     Files.writeString(answers, sql.stdout());
-    assertThat(jsonLines(sql.stdout())).hasSize(8 * (1 + 3 + 3 + 1));
+    assertThat(jsonLines(sql.stdout())).hasSize(8 * (1 + 3 + 3 + 1 + 3));
 
     Result check = Processes.run(List.of("python3", "tools/check-explain.py", "--explain", explain.toString(),
-        "--answers", answers.toString()), Map.of(), ROOT, 300);
+        "--answers", answers.toString(), "--corpus", "jobs/sample/contracts.jsonl"), Map.of(), ROOT, 300);
     assertThat(check.exitCode()).as(check.all()).isZero();
-    assertThat(check.stdout()).contains("checked 32 (doc, query) pairs, 64 answer rows: all agree");
+    assertThat(check.stdout()).contains("checked 40 (doc, query) pairs, 88 answer rows: all agree");
   }
 
   /**

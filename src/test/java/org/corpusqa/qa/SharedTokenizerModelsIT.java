@@ -103,7 +103,7 @@ class SharedTokenizerModelsIT {
     Files.writeString(answers, sql.stdout());
 
     Result check = Processes.run(List.of("python3", "tools/check-explain.py", "--explain", explain.toString(),
-        "--answers", answers.toString()), Map.of(), ROOT, 600);
+        "--answers", answers.toString(), "--corpus", corpus.toString()), Map.of(), ROOT, 600);
     assertThat(check.exitCode()).as(check.all()).isZero();
     assertThat(check.stdout()).contains("checked 16 (doc, query) pairs, 32 answer rows: all agree");
 
