@@ -23,7 +23,7 @@ public record Classification(Aggregate aggregate, String positiveLabel, double t
   }
 
   /** What the query's identity hashes, in a fixed order. */
-  Map<String, Object> asMap() {
+  public Map<String, Object> asMap() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("aggregate", aggregate.key());
     out.put("positive_label", positiveLabel);

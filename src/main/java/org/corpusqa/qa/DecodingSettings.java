@@ -37,6 +37,8 @@ public record DecodingSettings(
   public static final int DEFAULT_DOC_STRIDE = 128;
   public static final int DEFAULT_MAX_ANSWER_LEN = 15;
   public static final int DEFAULT_TOP_K = 1;
+  /** A classifier's first text is cut to this many tokens unless {@code max_question_len} is set. */
+  public static final int CLASSIFIER_MAX_QUESTION_LEN = 64;
 
   public static final DecodingSettings DEFAULTS =
       new DecodingSettings(DEFAULT_MAX_SEQ_LEN, DEFAULT_DOC_STRIDE, null, DEFAULT_MAX_ANSWER_LEN,
@@ -106,19 +108,6 @@ public record DecodingSettings(
       }
     }
     return new DecodingSettings(n[0], n[1], questionLen, n[3], n[4], impossible, align, threshold, pool);
-  }
-
-  /**
-   * The settings that make a query's identity ({@link Query#sha256}): all of {@link #asMap} but
-   * {@code pooling: span}, so that a query written before pooling existed, given {@code pooling:
-   * span} and {@code max_question_len: 64} (the earlier rules), keeps its identity and its answers.
-   */
-  java.util.Map<String, Object> identityMap() {
-    java.util.Map<String, Object> map = asMap();
-    if (pooling == AnswerPooling.SPAN) {
-      map.remove(DecodingKey.POOLING.key());
-    }
-    return map;
   }
 
   /** The settings by their queries-file names, for logs and the evaluations table. */

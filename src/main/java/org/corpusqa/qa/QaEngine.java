@@ -51,8 +51,8 @@ public final class QaEngine {
    * @throws IllegalArgumentException naming the setting to change
    */
   public void checkSettings(String what, DecodingSettings settings) {
-    checkWindow(what, settings, settings.maxQuestionLen() == null ? 1 : settings.maxQuestionLen(),
-        tokenizer.template());
+    Integer cut = questionCut(settings);
+    checkWindow(what, settings, cut == null ? 1 : cut, tokenizer.template());
   }
 
   /**
@@ -73,11 +73,10 @@ public final class QaEngine {
           + " the model's labels %s; name one of them", query.id(), query.classification().positiveLabel(), labels));
     }
     DecodingSettings s = query.settings();
-    // The pipeline never cuts a question with a fast tokenizer (max_question_len reaches only its
-    // slow-tokenizer path); a question cut here only where the query sets max_question_len.
     TokenizedText question = tokenizer.tokenize(query.question());
-    if (s.maxQuestionLen() != null) {
-      question = question.head(s.maxQuestionLen());
+    Integer cut = questionCut(s);
+    if (cut != null) {
+      question = question.head(cut);
     }
     if (question.size() == 0 && !(query.isClassification() && query.question().isEmpty())) {
       throw new IllegalArgumentException(
@@ -107,6 +106,21 @@ public final class QaEngine {
               query.id(), questionTokens, Math.max(room, 0), s.maxSeqLen(), specials, s.docStride(),
               modelMaxSeqLen));
     }
+  }
+
+  /**
+   * The longest question in tokens, or null for no limit. The question-answering pipeline never
+   * cuts a question with a fast tokenizer (its max_question_len reaches only the slow-tokenizer
+   * path), so an extractive question is cut only where the query sets max_question_len; a
+   * classifier's first text (a yes/no question, a GLUE pair's first sentence) is cut to {@link
+   * DecodingSettings#CLASSIFIER_MAX_QUESTION_LEN} unless the query says otherwise, as corpus-qa
+   * always has.
+   */
+  private Integer questionCut(DecodingSettings s) {
+    if (s.maxQuestionLen() != null) {
+      return s.maxQuestionLen();
+    }
+    return labels.isEmpty() ? null : DecodingSettings.CLASSIFIER_MAX_QUESTION_LEN;
   }
 
   /** A pair's layout, or the text alone's for a classification query without a question. */

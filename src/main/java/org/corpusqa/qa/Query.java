@@ -39,11 +39,21 @@ public record Query(String id, String question, DecodingSettings settings, Prefi
    * The sha256 of the question and its decoding settings: answers carry it, so that an incremental
    * run asks again when a query's wording or settings changed under the same id. The prefilter
    * counts only when on, so that queries written before it keep their identity (and their answers).
-   * A query under the pipeline's pooling (the default since it replaced corpus-qa's own rule) has a
-   * new identity, so incremental runs answer it again under that rule.
+   * Settings added since count only where they change what is computed: an extractive query under
+   * the pipeline's pooling (the default since it replaced corpus-qa's own rule) or with its question
+   * uncut has a new identity, so incremental runs answer it again; one with {@code pooling: span}
+   * and {@code max_question_len: 64} (the earlier rules) keeps its identity, and so does a
+   * classification query, whose labels neither change.
    */
   public String sha256() {
-    return Sha256.of(question + "\n" + settings.identityMap() + (prefilter.isOn() ? "\n" + prefilter : "")
+    java.util.Map<String, Object> identity = settings.asMap();
+    if (classification != null || settings.pooling() == AnswerPooling.SPAN) {
+      identity.remove(DecodingKey.POOLING.key());
+    }
+    if (classification != null && settings.maxQuestionLen() == null) {
+      identity.put(DecodingKey.MAX_QUESTION_LEN.key(), DecodingSettings.CLASSIFIER_MAX_QUESTION_LEN);
+    }
+    return Sha256.of(question + "\n" + identity + (prefilter.isOn() ? "\n" + prefilter : "")
         + (classification != null ? "\n" + classification.asMap() : ""));
   }
 }

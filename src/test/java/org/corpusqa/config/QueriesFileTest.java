@@ -207,6 +207,11 @@ class QueriesFileTest {
         + " max_question_len=64, max_answer_len=15, top_k=1, handle_impossible_answer=false, align_to_words=true,"
         + " null_threshold=null}"));
     assertThat(parse("queries:\n  - id: a\n    question: q\n").get(0).sha256()).isNotEqualTo(earlier.sha256());
+    // A classification query computes what it did: its identity is unchanged.
+    Query classify = parse("queries:\n  - id: a\n    task: classify\n    question: q\n").get(0);
+    assertThat(classify.sha256()).isEqualTo(org.corpusqa.digest.Sha256.of("q\n{max_seq_len=384, doc_stride=128,"
+        + " max_question_len=64, max_answer_len=15, top_k=1, handle_impossible_answer=false, align_to_words=true,"
+        + " null_threshold=null}\n" + classify.classification().asMap()));
   }
 
   @Test
