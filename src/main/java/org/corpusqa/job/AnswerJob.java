@@ -217,14 +217,8 @@ public final class AnswerJob {
     if (options.explainDirectory() != null) {
       ExplainWriter.prepareDirectory(options.explainDirectory(), hadoopConf);
     }
-    RunModels models = RunModels.load(spark, options);
-    if (models.answers() != null) {
-      models.answers().checkQueries(options.answerQueries(), options.engineOptions());
-    }
-    if (models.labels() != null) {
-      models.labels().checkQueries(options.classifyQueries(), options.engineOptions());
-    }
-    return models;
+    // Checks each query against its model's tokenizer, then loads the models.
+    return RunModels.load(spark, options);
   }
 
   /** The run's model stages: the answering model's, then the classifier's, each when a query needs it. */

@@ -15,6 +15,7 @@ import org.corpusqa.model.QaModel;
 import org.corpusqa.qa.DecodingSettings;
 import org.corpusqa.qa.EngineOptions;
 import org.corpusqa.qa.QaEngine;
+import org.corpusqa.qa.QaTokenizer;
 import org.corpusqa.qa.Query;
 
 /**
@@ -69,10 +70,13 @@ final class DriverModel {
     return new RunsTable.ModelIdentity(name(), sha256());
   }
 
-  /** Every query tokenized and checked against the model's window, as the tasks will. */
-  void checkQueries(List<Query> queries, EngineOptions options) {
-    try {
-      engine(options).prepare(queries);
+  /**
+   * Every query tokenized and checked against the model's window, as the tasks will, with the
+   * bundle's tokenizer alone: a question too long for the window fails before the model loads.
+   */
+  static void checkQueries(ModelBundle bundle, List<Query> queries, EngineOptions options) {
+    try (QaTokenizer tokenizer = QaModel.loadTokenizer(bundle)) {
+      new QaEngine(tokenizer, bundle.manifest().maxSeqLen(), options, bundle.manifest().labels()).prepare(queries);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage(), e);
     }

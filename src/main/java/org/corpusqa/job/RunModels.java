@@ -55,6 +55,14 @@ record RunModels(DriverModel answers, DriverModel labels) {
     if (classifyQueries.isEmpty() && classifier != null) {
       LOG.info("--classifier {} labels no query: no query of this run has task: classify", options.classifierUri());
     }
+    // The queries against their tokenizers first: a question too long for the window is a
+    // configuration error that should not wait for a model to load.
+    if (!answerQueries.isEmpty()) {
+      DriverModel.checkQueries(model, answerQueries, options.engineOptions());
+    }
+    if (!classifyQueries.isEmpty()) {
+      DriverModel.checkQueries(labeller, classifyQueries, options.engineOptions());
+    }
     return new RunModels(
         answerQueries.isEmpty() ? null : DriverModel.load(spark, options.modelUri(), model),
         classifyQueries.isEmpty() ? null

@@ -40,6 +40,24 @@ public final class QaModel implements AutoCloseable {
   }
 
   /**
+   * The bundle's tokenizer alone, without its model: what the driver checks queries with before a
+   * model loads. The caller closes it.
+   */
+  public static QaTokenizer loadTokenizer(ModelBundle bundle) {
+    try {
+      return QaTokenizer.load(bundle.directory().resolve(ModelBundle.TOKENIZER_FILE), bundle.manifest().padTokenId());
+    } catch (IOException | RuntimeException e) {
+      throw new ModelBundleException(
+          "Cannot load model bundle "
+              + bundle.directory()
+              + ": tokenizer.json is not a Hugging Face tokenizer ("
+              + e.getMessage()
+              + "); copy the model's own tokenizer.json into the bundle",
+          e);
+    }
+  }
+
+  /**
    * Loads the bundle's model (TorchScript on PyTorch, or ONNX on ONNX Runtime) and tokenizer, and
    * checks them: the model must take exactly the manifest's inputs and return start and end logits
    * of shape [batch, tokens] (question answering) or logits of shape [batch, labels] (classification).
@@ -55,19 +73,7 @@ public final class QaModel implements AutoCloseable {
               + " the CPU in this build; for GPU executors export a TorchScript bundle with"
               + " --format torchscript --precision fp16");
     }
-    QaTokenizer tokenizer;
-    try {
-      tokenizer =
-          QaTokenizer.load(bundle.directory().resolve(ModelBundle.TOKENIZER_FILE), bundle.manifest().padTokenId());
-    } catch (IOException | RuntimeException e) {
-      throw new ModelBundleException(
-          "Cannot load model bundle "
-              + bundle.directory()
-              + ": tokenizer.json is not a Hugging Face tokenizer ("
-              + e.getMessage()
-              + "); copy the model's own tokenizer.json into the bundle",
-          e);
-    }
+    QaTokenizer tokenizer = loadTokenizer(bundle);
     Model model = Model.newInstance(bundle.manifest().name(), device, format.engineName());
     try {
       model.load(bundle.modelFile().getParent(), "model", engineOptions(format, intraOpThreads));

@@ -414,6 +414,26 @@ class AnswerJobTest {
           .toList();
     }
     assertThat(lines.stream().map(l -> l.get("doc_id").asText()).distinct()).hasSize(3); // --explain-limit 3
+    // After each (document, question)'s windows, one line with its answers and what was pooled into each.
+    List<JsonNode> answerLines = lines.stream().filter(l -> l.has("answers")).toList();
+    lines = lines.stream().filter(l -> !l.has("answers")).toList();
+    assertThat(answerLines).hasSize(3 * QUERIES.size());
+    for (JsonNode line : answerLines) {
+      assertThat(line.get("pooling").asText()).isEqualTo("text");
+      for (JsonNode answer : line.get("answers")) {
+        if (!answer.has("start_char")) {
+          continue;
+        }
+        double sum = 0;
+        for (JsonNode source : answer.get("sources")) {
+          sum += source.get("score").asDouble();
+          assertThat(source.get("window").asInt()).isNotNegative();
+        }
+        assertThat(answer.get("sources").size()).isPositive();
+        assertThat(answer.get("score").asDouble()).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(answer.get("sources").get(0).get("start_char").asInt()).isEqualTo(answer.get("start_char").asInt());
+      }
+    }
     assertThat(summary.windows()).isGreaterThanOrEqualTo(lines.size());
     for (JsonNode line : lines) {
       int tokens = line.get("start_logits").size();
@@ -475,6 +495,22 @@ class AnswerJobTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot use query 'a': max_seq_len 512 exceeds the model's max_seq_len 384; set"
             + " max_seq_len to at most 384");
+  }
+
+  @Test
+  void aQuestionTooLongForTheWindowFailsBeforeTheModelLoads() throws IOException {
+    // A bundle whose model cannot load: the question's check must come first, with the tokenizer alone.
+    Path broken = TestModels.copy(TestModels.TINY_BERT, tmp.resolve("tiny-bert-unloadable"));
+    Files.writeString(broken.resolve("model.pt"), "not a TorchScript file");
+    String question = "обеспечение исполнения контракта ".repeat(130);
+    List<Query> queries = QueriesFile.parse("l.yaml", "queries:\n  - id: long\n    question: " + question + "\n");
+    RunOptions options = builder("/no/such/input", InputFormat.PARQUET, "doc_id", "text", "answers_never", queries,
+        null, RunMode.FULL).setModel(broken.toString()).build();
+    assertThatThrownBy(() -> new AnswerJob(spark, options).run())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("Cannot use query 'long': its question is ")
+        .hasMessageContaining("tokens of context in a window of max_seq_len 384 (3 special tokens), and a window"
+            + " needs more than doc_stride 128; shorten the question");
   }
 
   @Test
