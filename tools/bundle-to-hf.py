@@ -43,7 +43,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 
 try:
     import torch
@@ -55,6 +54,7 @@ except ImportError as missing:  # imported first, to fail early with the fix
                      f"target/venv/bin/python {' '.join(sys.argv)})") from None
 
 import hf_layout  # after the check: it imports torch (through bundle_writer)
+import staged_folder
 
 TOLERANCE = 1e-4
 MANIFEST = "corpusqa-model.json"
@@ -354,25 +354,15 @@ def main():
         check(args.out, args, manifest)
         print(f"{args.out} is {args.bundle} as a Hugging Face folder")
         return
-    if os.path.exists(args.out) and (not os.path.isdir(args.out) or os.listdir(args.out)):
-        raise SystemExit(f"--out {args.out} exists and is not an empty folder: remove it or name another")
     # Written beside --out and renamed into place once checked, so that a failed conversion leaves nothing.
-    parent = os.path.dirname(os.path.abspath(args.out))
-    os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix="." + os.path.basename(os.path.abspath(args.out)) + ".partial-", dir=parent)
-    try:
+    def fill(staging):
         convert(args, manifest, staging)
         try:
             check(staging, args, manifest)
         except SystemExit as e:
             raise SystemExit(f"{e}; nothing was written to {args.out}") from None
-        if os.path.isdir(args.out):
-            os.rmdir(args.out)
-        os.rename(staging, args.out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    print(f"wrote {args.out}: {sorted(os.listdir(args.out))}")
+
+    staged_folder.write(args.out, fill)
 
 
 if __name__ == "__main__":

@@ -36,9 +36,7 @@ import argparse
 import json
 import math
 import os
-import shutil
 import sys
-import tempfile
 
 try:
     import torch
@@ -50,6 +48,7 @@ except ImportError as missing:  # imported first, to fail early with the fix
                      f"target/venv/bin/python {' '.join(sys.argv)})") from None
 
 import hf_layout  # after the check: it imports torch (through bundle_writer)
+import staged_folder
 
 ARCHS = {
     # arch: (model class, fast tokenizer class the released models of that architecture use)
@@ -211,21 +210,10 @@ def main():
         p.error("--layers, --hidden, --heads, --intermediate and --max-seq-len must be positive")
     if args.hidden % args.heads:
         p.error(f"--hidden {args.hidden} must be a multiple of --heads {args.heads}")
-    if os.path.exists(args.out) and (not os.path.isdir(args.out) or os.listdir(args.out)):
-        raise SystemExit(f"--out {args.out} exists and is not an empty folder: remove it or name another")
-    parent = os.path.dirname(os.path.abspath(args.out))
-    os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix="." + os.path.basename(os.path.abspath(args.out)) + ".partial-", dir=parent)
-    try:
-        inputs = build(args, staging)
-        check(args, staging, inputs)
-        if os.path.isdir(args.out):
-            os.rmdir(args.out)
-        os.rename(staging, args.out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    print(f"wrote {args.out}: {sorted(os.listdir(args.out))}")
+    def fill(staging):
+        check(args, staging, build(args, staging))
+
+    staged_folder.write(args.out, fill)
 
 
 if __name__ == "__main__":
