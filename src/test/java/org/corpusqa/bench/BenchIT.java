@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -77,8 +78,9 @@ class BenchIT {
 
   /**
    * {@code bench --forward none}: only the host side is measured, its stages add up, and its answers
-   * (fixed logits, so they depend only on the host code) are those the engine gave before the host
-   * side was made faster: the digest was recorded then, on the same corpus, tokenizer and logits.
+   * (fixed logits, so they depend only on the host code) are those recorded when the pipeline's
+   * pooling became the default, on the same corpus, tokenizer and logits (the earlier rules' digest,
+   * from before the host side was made faster, is checked below).
    */
   @Test
   void measuresTheHostSideAloneWithAnswersAsBefore() throws Exception {
@@ -110,14 +112,41 @@ class BenchIT {
     }
     // Stages are timed inside the two workers: together at most their wall time each, plus rounding.
     assertThat(busy).isPositive().isLessThanOrEqualTo(2 * host.get("wall_s").asDouble() + 0.01);
-    assertThat(host.get("answers_sha256").asText()).isEqualTo(ANSWERS_BEFORE_HOST_WORK);
+    assertThat(host.get("answers_sha256").asText()).isEqualTo(ANSWERS_UNDER_THE_PIPELINES_POOLING);
     // tiny-distilbert's tokenizer is of BERT's kind: the same passes with the library, same answers.
     assertThat(host.get("java_tokenizer").asBoolean()).isTrue();
     assertThat(host.at("/library_tokenizer/answers_identical").asBoolean()).isTrue();
     assertThat(host.at("/library_tokenizer/windows_per_s_per_core").asDouble()).isPositive();
   }
 
+  /**
+   * Under corpus-qa's earlier rules ({@code pooling: span}, questions cut to 64 tokens) the host side
+   * still gives exactly the answers it gave before it was made faster.
+   */
+  @Test
+  void keepsTheEarlierRulesAnswersUnderPoolingBySpan() throws Exception {
+    Path queries = tmp.resolve("span.yaml");
+    Files.writeString(queries, Files.readString(ROOT.resolve("jobs/queries/contract-security.yaml"))
+        .replace("defaults:\n", "defaults:\n  pooling: span\n  max_question_len: 64\n"));
+    assertThat(Files.readString(queries)).contains("  pooling: span\n");
+    Path out = tmp.resolve("host-span.json");
+    Result run = Processes.run(List.of(ROOT.resolve("jobs/corpus-qa").toString(), "--master", "local[2]", "bench",
+        "--model", "src/test/resources/models/tiny-distilbert", "--forward", "none", "--workers", "2",
+        "--synthetic", "9", "--skip-spark", "--seconds", "1", "--queries", queries.toString(),
+        "--out", out.toString()), Map.of(), ROOT, 900);
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    JsonNode host = new ObjectMapper().readTree(out.toFile()).get("host");
+    assertThat(host.get("answers_sha256").asText()).isEqualTo(ANSWERS_BEFORE_HOST_WORK);
+  }
+
   /** {@code bench --forward none --synthetic 9} on tiny-distilbert, measured at commit ecd879a's engine. */
   private static final String ANSWERS_BEFORE_HOST_WORK =
       "00d8de2211f300b8ea86b6cf9896cb23ca1bee8ec8fc9044b6e98cf76bf1ccec";
+
+  /**
+   * The same under the pipeline's pooling (the default since it replaced the earlier rule), recorded
+   * when it did; PipelineReferenceIT checks those answers against the pipeline itself.
+   */
+  private static final String ANSWERS_UNDER_THE_PIPELINES_POOLING =
+      "ff7c538fadc8a47c9616f2fde368b54a8d7b8cdc6ff97b040f98beda3c0c869d";
 }
