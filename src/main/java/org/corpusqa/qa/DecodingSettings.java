@@ -8,8 +8,9 @@ import java.io.Serializable;
  *
  * @param maxSeqLen tokens per window, special tokens included
  * @param docStride tokens shared by consecutive windows of one document
- * @param maxQuestionLen null (the default): the question is never cut, as in the pipeline with a fast
- *     tokenizer (the only kind corpus-qa loads); set, the question is cut to this many tokens, as the
+ * @param maxQuestionLen null (the default): an extractive question is never cut, as in the pipeline
+ *     with a fast tokenizer (the only kind corpus-qa loads), and a classifier's first text is cut to
+ *     {@link #CLASSIFIER_MAX_QUESTION_LEN}; set, the question is cut to this many tokens, as the
  *     pipeline does only with a slow tokenizer
  * @param maxAnswerLen longest answer, in tokens
  * @param topK answers returned per (document, question)
